@@ -1,0 +1,3 @@
+export * from './lib/infra';
+export * from './lib/wait';
+export * from './lib/given-when-then';
