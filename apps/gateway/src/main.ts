@@ -1,21 +1,14 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { runMain, startNestApp } from '@d06/platform';
+import { GatewayAppModule } from './app/gateway-app.module';
+import { loadGatewayConfig } from './app/gateway-config';
+import { configureGateway } from './app/configure-gateway';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
-}
-
-bootstrap();
+runMain(async () => {
+  const config = loadGatewayConfig(process.env);
+  await startNestApp(GatewayAppModule.forRoot(config), {
+    host: config.httpHost,
+    port: config.httpPort,
+    bodyParser: false,
+    configure: (app) => configureGateway(app, config),
+  });
+});

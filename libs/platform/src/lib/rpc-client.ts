@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import { ClientKafka } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+import type { Consumer } from 'kafkajs';
+import type { RequestMeta, RpcReply, RpcRequest, ServiceName } from '@d06/contracts';
+import { HEADERS, SERVICES, topicNames } from '@d06/contracts';
+import { CONSUMER_TIMINGS, kafkaClientConfig } from './kafka-options';
+import { errorMessage, retryForever } from './retry';
+import { ensurePlatformTopics } from './topics';
+import type { KafkaLinkStatus } from './rpc-server';
+
+/** No answer from the service in time, or no link to Kafka: the gateway says 503. */
+export class ServiceUnavailableError extends Error {
+  constructor(
+    readonly service: ServiceName,
+    reason: string,
+  ) {
+    super(`${service} service unavailable: ${reason}`);
+  }
+}
+
+export interface RpcClientOptions {
+  brokers: string[];
+  topicPrefix: string;
+  instanceId: string;
+  defaultTimeoutMs: number;
+  topicPartitions: number;
+}
+
+/**
+ * The gateway's side of request/reply: Nest's ClientKafka, kept connected. ClientKafka can only
+ * send once its reply consumer has joined the group and owns a reply partition (it names that
+ * partition in each request), so `ready` waits for the assignment before the first send.
+ */
+export class ResilientRpcClient {
+  private client: ClientKafka | null = null;
+  private status: KafkaLinkStatus = 'connecting';
+  private stopped = false;
+  private readonly logger = new Logger('RpcClient');
+  private readonly topics;
+
+  constructor(private readonly options: RpcClientOptions) {
+    this.topics = topicNames(options.topicPrefix);
+  }
+
+  get kafkaStatus(): KafkaLinkStatus {
+    return this.status;
+  }
+
+  start(): void {
+    void this.connectLoop();
+  }
+
+  private build(): ClientKafka {
+    const group = `d06-gateway${this.options.instanceId ? `-${this.options.instanceId}` : ''}`;
+    const client = new ClientKafka({
+      client: kafkaClientConfig(group, this.options.brokers),
+      consumer: { groupId: `${group}-replies`, ...CONSUMER_TIMINGS },
+      producer: { allowAutoTopicCreation: false },
+      run: { partitionsConsumedConcurrently: SERVICES.length },
+      postfixId: '',
+    });
+    for (const s of SERVICES) client.subscribeToResponseOf(this.topics.rpc(s));
+    return client;
+  }
+
+  private hasAllReplyPartitions(client: ClientKafka): boolean {
+    const assigned = client.getConsumerAssignments();
+    return SERVICES.every((s) => assigned[this.topics.rpcReply(s)] !== undefined);
+  }
+
+  private async connectLoop(): Promise<void> {
+    await retryForever(
+      async () => {
+        if (this.stopped) return;
+        await ensurePlatformTopics(this.options.brokers, this.options.topicPrefix, this.options.topicPartitions);
+        const client = this.build();
+        try {
+          await client.connect();
+          const deadline = Date.now() + 15_000;
+          while (!this.hasAllReplyPartitions(client)) {
+            if (Date.now() > deadline) throw new Error('no reply partitions assigned within 15 s');
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        } catch (err) {
+          await client.close().catch(() => undefined);
+          throw err;
+        }
+        this.client = client;
+        this.status = 'up';
+        this.watch(client);
+        this.logger.log('connected to Kafka for request/reply');
+      },
+      {
+        stopped: () => this.stopped,
+        onError: (err, n) => {
+          this.status = 'down';
+          if (n === 1 || n % 10 === 0) this.logger.warn(`Kafka not reachable yet (${errorMessage(err)}); retrying`);
+        },
+      },
+    ).catch(() => undefined);
+  }
+
+  private watch(client: ClientKafka) {
+    const consumer = (client as unknown as { _consumer: Consumer | null })._consumer;
+    if (!consumer) return;
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.status = 'down';
+      if ((e.payload as { restart?: boolean }).restart === false && !this.stopped) {
+        this.logger.warn('reply consumer crashed without restart; reconnecting');
+        this.client = null;
+        void client.close().catch(() => undefined).then(() => this.connectLoop());
+      }
+    });
+    consumer.on(consumer.events.FETCH, () => (this.status = 'up'));
+  }
+
+  /**
+   * Sends `{type, payload, meta}` to the service and waits for its reply. `key` keeps requests
+   * about one aggregate on one partition, so they are handled in order.
+   */
+  async call<TBody = unknown>(
+    service: ServiceName,
+    type: string,
+    payload: unknown,
+    meta: RequestMeta,
+    { timeoutMs = this.options.defaultTimeoutMs, key }: { timeoutMs?: number; key?: string } = {},
+  ): Promise<RpcReply<TBody>> {
+    const client = this.client;
+    if (!client || this.status === 'down') throw new ServiceUnavailableError(service, 'no connection to Kafka');
+    const request: RpcRequest = { type, payload, meta };
+    try {
+      return await firstValueFrom(
+        client
+          .send<RpcReply<TBody>>(this.topics.rpc(service), {
+            key: key ?? null,
+            value: request,
+            headers: { [HEADERS.correlationId]: meta.correlationId },
+          })
+          .pipe(timeout(timeoutMs)),
+      );
+    } catch (err) {
+      throw new ServiceUnavailableError(service, errorMessage(err));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.client?.close().catch(() => undefined);
+    this.client = null;
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  Controller,
+  Get,
+  Global,
+  Inject,
+  Module,
+  Res,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import type { Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
+import type { ServiceName } from '@d06/contracts';
+import type { CommonConfig } from './config';
+import { ManagedDataSource, type ManagedDataSourceOptions } from './managed-data-source';
+import { ResilientRpcServer, RpcDispatcher } from './rpc-server';
+import { createMetricsRegistry } from './metrics';
+import { CLOCK, ID_GENERATOR, MANAGED_DATA_SOURCE, METRICS_REGISTRY, RPC_DISPATCHER, RPC_SERVER, APP_CONFIG } from './tokens';
+import { randomIds, systemClock, type Clock, type IdGenerator } from './clock';
+import { loggerModule } from './logging';
+
+export interface ServiceCoreOptions<C extends CommonConfig> {
+  service: ServiceName;
+  config: C & { database: string; rpcConcurrency: number; dbPoolSize: number };
+  migrations: ManagedDataSourceOptions['migrations'];
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+@Controller()
+class ServiceHealthController {
+  constructor(
+    @Inject(MANAGED_DATA_SOURCE) private readonly db: ManagedDataSource,
+    @Inject(RPC_SERVER) private readonly rpc: ResilientRpcServer,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(APP_CONFIG) private readonly config: { service: ServiceName },
+  ) {}
+
+  @Get('health')
+  async health(@Res() res: Response) {
+    const database = await this.db.probe();
+    const kafka = this.rpc.kafkaStatus;
+    const ok = database === 'up' && kafka === 'up';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', service: this.config.service, database, kafka });
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response) {
+    res.setHeader('Content-Type', this.registry.contentType);
+    res.send(await this.registry.metrics());
+  }
+}
+
+class LinkLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly db: ManagedDataSource,
+    private readonly rpc: ResilientRpcServer,
+  ) {}
+  onApplicationBootstrap() {
+    this.db.start();
+    // Requests need the database; take them only once it is migrated.
+    void this.db.ready().then(() => this.rpc.start());
+  }
+  async onApplicationShutdown() {
+    await this.rpc.stop();
+    await this.db.stop();
+  }
+}
+
+/**
+ * What every service has: typed config, its own database (created, migrated, reconnecting),
+ * the Kafka request/reply server, health and metrics over HTTP, logs, clock and ids.
+ * Feature modules inject RPC_DISPATCHER and register their request types on it.
+ */
+@Global()
+@Module({})
+export class ServiceCoreModule {
+  static forRoot<C extends CommonConfig>(options: ServiceCoreOptions<C>): DynamicModule {
+    const { config, service } = options;
+    const registry = createMetricsRegistry(`${service}-service`);
+    const db = new ManagedDataSource({
+      serverUrl: config.databaseServerUrl,
+      database: config.database,
+      migrations: options.migrations,
+      poolSize: config.dbPoolSize,
+      appName: `d06-${service}`,
+    });
+    const dispatcher = new RpcDispatcher();
+    const rpc = new ResilientRpcServer(
+      {
+        service,
+        brokers: config.kafkaBrokers,
+        topicPrefix: config.topicPrefix,
+        instanceId: config.instanceId,
+        concurrency: config.rpcConcurrency,
+        topicPartitions: config.topicPartitions,
+      },
+      dispatcher,
+    );
+    const up = new Gauge({ name: 'd06_link_up', help: 'Database and Kafka link state (1 up)', labelNames: ['link'], registers: [registry] });
+    up.set({ link: 'database' }, 0);
+    up.set({ link: 'kafka' }, 0);
+    registry.registerMetric(
+      new Gauge({
+        name: 'd06_links_collected',
+        help: 'Links sampled at scrape time',
+        registers: [],
+        collect() {
+          up.set({ link: 'database' }, db.status === 'up' ? 1 : 0);
+          up.set({ link: 'kafka' }, rpc.kafkaStatus === 'up' ? 1 : 0);
+          this.set(1);
+        },
+      }),
+    );
+    return {
+      module: ServiceCoreModule,
+      imports: [loggerModule(`${service}-service`, config.logLevel)],
+      controllers: [ServiceHealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: { ...config, service } },
+        { provide: MANAGED_DATA_SOURCE, useValue: db },
+        { provide: RPC_DISPATCHER, useValue: dispatcher },
+        { provide: RPC_SERVER, useValue: rpc },
+        { provide: METRICS_REGISTRY, useValue: registry },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
+        { provide: ID_GENERATOR, useValue: options.ids ?? randomIds },
+        { provide: LinkLifecycle, useFactory: () => new LinkLifecycle(db, rpc) },
+      ],
+      exports: [APP_CONFIG, MANAGED_DATA_SOURCE, RPC_DISPATCHER, RPC_SERVER, METRICS_REGISTRY, CLOCK, ID_GENERATOR],
+    };
+  }
+}
