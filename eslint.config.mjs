@@ -7,6 +7,28 @@ import nx from '@nx/eslint-plugin';
 //   type:testing test harness: only test files and other testing code may use it
 //   type:app     NestJS apps and the CLI
 //   scope:X      an app or lib of context X may not import another context's domain
+function boundaries(testFile) {
+  // Test files may also use the testing harness (type:testing); production code never.
+  const t = testFile ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: false,
+    allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+    depConstraints: [
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:shared', ...t] },
+      { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared', ...t] },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:shared', 'type:infra', ...t] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:shared', 'type:infra', 'type:testing'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shared', 'type:infra', 'type:domain', ...t] },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
+      { sourceTag: 'scope:residence', onlyDependOnLibsWithTags: ['scope:shared', 'scope:residence'] },
+      { sourceTag: 'scope:lodging', onlyDependOnLibsWithTags: ['scope:shared', 'scope:lodging'] },
+      { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -17,26 +39,7 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: false,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-          depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:shared'] },
-            { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:shared', 'type:infra'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:shared', 'type:infra', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shared', 'type:infra', 'type:domain', 'type:testing'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
-            { sourceTag: 'scope:residence', onlyDependOnLibsWithTags: ['scope:shared', 'scope:residence'] },
-            { sourceTag: 'scope:lodging', onlyDependOnLibsWithTags: ['scope:shared', 'scope:lodging'] },
-            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -64,7 +67,10 @@ export default [
   },
   {
     // Test files may use the testing harness; production code may not.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/src/testing/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries(true)],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 ];

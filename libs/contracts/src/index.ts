@@ -2,3 +2,8 @@ export * from './lib/topics';
 export * from './lib/envelope';
 export * from './lib/rpc';
 export * from './lib/decider';
+export * from './lib/address';
+export * from './lib/names';
+export * from './lib/events';
+export * from './lib/personal-id';
+export * from './lib/rpc-messages';

@@ -115,6 +115,7 @@ export interface ServiceConfig extends CommonConfig {
 }
 
 export const SERVICE_DEFAULT_PORTS = { identity: 3101, residence: 3102, lodging: 3103 } as const;
+export const GATEWAY_DEFAULT_PORT = 3000;
 
 export function readServiceConfig(r: EnvReader, service: keyof typeof SERVICE_DEFAULT_PORTS): ServiceConfig {
   const upper = service.toUpperCase();

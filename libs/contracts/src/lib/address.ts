@@ -1,0 +1,1 @@
+export interface Address { provinceCode: string; wardCode: string; detail: string }
