@@ -12,3 +12,4 @@ export * from './lib/logging';
 export * from './lib/service-core.module';
 export * from './lib/topics';
 export * from './lib/bootstrap';
+export * from './lib/event-sourcing-runtime';

@@ -7,7 +7,7 @@ export class IdentityAppModule {
   static forRoot(config: IdentityConfig, overrides: { clock?: Clock; ids?: IdGenerator } = {}): DynamicModule {
     return {
       module: IdentityAppModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'identity', config, migrations: [], ...overrides })],
+      imports: [ServiceCoreModule.forRoot({ service: 'identity', config, migrations: [], eventSourcing: { projections: [] }, ...overrides })],
     };
   }
 }

@@ -7,7 +7,7 @@ export class LodgingAppModule {
   static forRoot(config: LodgingConfig, overrides: { clock?: Clock; ids?: IdGenerator } = {}): DynamicModule {
     return {
       module: LodgingAppModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'lodging', config, migrations: [], ...overrides })],
+      imports: [ServiceCoreModule.forRoot({ service: 'lodging', config, migrations: [], eventSourcing: { projections: [] }, ...overrides })],
     };
   }
 }

@@ -7,7 +7,7 @@ export class ResidenceAppModule {
   static forRoot(config: ResidenceConfig, overrides: { clock?: Clock; ids?: IdGenerator } = {}): DynamicModule {
     return {
       module: ResidenceAppModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'residence', config, migrations: [], ...overrides })],
+      imports: [ServiceCoreModule.forRoot({ service: 'residence', config, migrations: [], eventSourcing: { projections: [] }, ...overrides })],
     };
   }
 }

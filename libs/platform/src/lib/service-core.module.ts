@@ -17,14 +17,18 @@ import type { CommonConfig } from './config';
 import { ManagedDataSource, type ManagedDataSourceOptions } from './managed-data-source';
 import { ResilientRpcServer, RpcDispatcher } from './rpc-server';
 import { createMetricsRegistry } from './metrics';
-import { CLOCK, ID_GENERATOR, MANAGED_DATA_SOURCE, METRICS_REGISTRY, RPC_DISPATCHER, RPC_SERVER, APP_CONFIG } from './tokens';
-import { randomIds, systemClock, type Clock, type IdGenerator } from './clock';
+import { EVENT_SOURCING, CLOCK, ID_GENERATOR, MANAGED_DATA_SOURCE, METRICS_REGISTRY, RPC_DISPATCHER, RPC_SERVER, APP_CONFIG } from './tokens';
+import { uuidGenerator, systemClock, type Clock, type IdGenerator } from './clock';
 import { loggerModule } from './logging';
+import { EventStoreMigration1764201600000 } from '@d06/event-sourcing';
+import { EventSourcingRuntime, type EventSourcingDeclaration } from './event-sourcing-runtime';
 
 export interface ServiceCoreOptions<C extends CommonConfig> {
   service: ServiceName;
   config: C & { database: string; rpcConcurrency: number; dbPoolSize: number };
+  /** The service's read-model migrations (the event store's own schema is added here). */
   migrations: ManagedDataSourceOptions['migrations'];
+  eventSourcing: EventSourcingDeclaration;
   clock?: Clock;
   ids?: IdGenerator;
 }
@@ -57,14 +61,19 @@ class LinkLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly db: ManagedDataSource,
     private readonly rpc: ResilientRpcServer,
+    private readonly runtime: EventSourcingRuntime,
   ) {}
   onApplicationBootstrap() {
     this.db.start();
-    // Requests need the database; take them only once it is migrated.
-    void this.db.ready().then(() => this.rpc.start());
+    // Requests need the migrated database and the event store; take them only then.
+    void this.db.ready().then((ds) => {
+      this.runtime.start(ds);
+      this.rpc.start();
+    });
   }
   async onApplicationShutdown() {
     await this.rpc.stop();
+    await this.runtime.stop();
     await this.db.stop();
   }
 }
@@ -83,7 +92,7 @@ export class ServiceCoreModule {
     const db = new ManagedDataSource({
       serverUrl: config.databaseServerUrl,
       database: config.database,
-      migrations: options.migrations,
+      migrations: [EventStoreMigration1764201600000, ...(options.migrations as unknown[] as never[])],
       poolSize: config.dbPoolSize,
       appName: `d06-${service}`,
     });
@@ -99,6 +108,19 @@ export class ServiceCoreModule {
       },
       dispatcher,
     );
+    const clock = options.clock ?? systemClock;
+    const ids = options.ids ?? uuidGenerator;
+    const runtime = new EventSourcingRuntime({
+      service,
+      brokers: config.kafkaBrokers,
+      topicPrefix: config.topicPrefix,
+      instanceId: config.instanceId,
+      clock,
+      ids,
+      registry,
+      declaration: options.eventSourcing,
+      consumerConcurrency: config.rpcConcurrency,
+    });
     const up = new Gauge({ name: 'd06_link_up', help: 'Database and Kafka link state (1 up)', labelNames: ['link'], registers: [registry] });
     up.set({ link: 'database' }, 0);
     up.set({ link: 'kafka' }, 0);
@@ -124,11 +146,12 @@ export class ServiceCoreModule {
         { provide: RPC_DISPATCHER, useValue: dispatcher },
         { provide: RPC_SERVER, useValue: rpc },
         { provide: METRICS_REGISTRY, useValue: registry },
-        { provide: CLOCK, useValue: options.clock ?? systemClock },
-        { provide: ID_GENERATOR, useValue: options.ids ?? randomIds },
-        { provide: LinkLifecycle, useFactory: () => new LinkLifecycle(db, rpc) },
+        { provide: CLOCK, useValue: clock },
+        { provide: ID_GENERATOR, useValue: ids },
+        { provide: EVENT_SOURCING, useValue: runtime },
+        { provide: LinkLifecycle, useFactory: () => new LinkLifecycle(db, rpc, runtime) },
       ],
-      exports: [APP_CONFIG, MANAGED_DATA_SOURCE, RPC_DISPATCHER, RPC_SERVER, METRICS_REGISTRY, CLOCK, ID_GENERATOR],
+      exports: [APP_CONFIG, MANAGED_DATA_SOURCE, RPC_DISPATCHER, RPC_SERVER, METRICS_REGISTRY, CLOCK, ID_GENERATOR, EVENT_SOURCING],
     };
   }
 }

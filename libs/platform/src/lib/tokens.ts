@@ -7,3 +7,4 @@ export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export const CLOCK = Symbol('CLOCK');
 export const ID_GENERATOR = Symbol('ID_GENERATOR');
 export const RPC_CLIENT = Symbol('RPC_CLIENT');
+export const EVENT_SOURCING = Symbol('EVENT_SOURCING');

@@ -1,0 +1,1 @@
+export * from './lib/residence-read-model';

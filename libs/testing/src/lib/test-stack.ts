@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { databaseUrlFor, deleteTopicsWithPrefix, testInfra, uniqueName, type TestInfra } from './infra';
+import { eventually } from './wait';
+
+export const STACK_APPS = ['identity-service', 'residence-service', 'lodging-service', 'gateway'] as const;
+export type StackApp = (typeof STACK_APPS)[number];
+
+const ROOT = path.resolve(__dirname, '../../../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestStack {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash); the API is under /api/v1. */
+  gatewayUrl: string;
+  prefix: string;
+  databases: Record<StackApp, string>;
+  ports: Record<StackApp, number>;
+  infra: TestInfra;
+  /** A bearer token of a demo client (secret `<clientId>-local-secret`). */
+  token(clientId: string): Promise<string>;
+  /** fetch against the gateway with JSON in and out. */
+  http(method: string, apiPath: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A direct connection to one app's database. */
+  query<T = Record<string, unknown>>(app: StackApp, sql: string, params?: unknown[]): Promise<T[]>;
+  kill(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
+  restart(app: StackApp): Promise<void>;
+  waitHealthy(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  label: string;
+  env?: Record<string, string>;
+  /** Apps to run (default all four). */
+  apps?: readonly StackApp[];
+  partitions?: number;
+}
+
+/**
+ * The whole system as separate processes (the built apps in dist/), on the real broker and
+ * Postgres, under a topic prefix and databases of its own: what end-to-end and fault tests
+ * run against. Needs `nx run-many -t build` first (the e2e-test target depends on it).
+ */
+export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
+  const infra = testInfra();
+  const base = uniqueName(options.label);
+  const prefix = `${base}.`;
+  const apps = options.apps ?? STACK_APPS;
+  for (const app of apps) {
+    const main = path.join(ROOT, 'dist/apps', app, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npx nx run-many -t build\` first`);
+  }
+  const databases = {
+    'identity-service': `${base}_identity`,
+    'residence-service': `${base}_residence`,
+    'lodging-service': `${base}_lodging`,
+    gateway: `${base}_gateway`,
+  } as Record<StackApp, string>;
+  const ports = {} as Record<StackApp, number>;
+  for (const app of STACK_APPS) ports[app] = await freePort();
+  const logDir = path.join(ROOT, '.data/test-logs', base);
+  mkdirSync(logDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env['D06_TEST_LOG_LEVEL'] ?? 'info',
+    DATABASE_URL: infra.databaseUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    D06_TOPIC_PREFIX: prefix,
+    D06_INSTANCE_ID: base,
+    D06_TOPIC_PARTITIONS: String(options.partitions ?? 3),
+    IDENTITY_DATABASE: databases['identity-service'],
+    RESIDENCE_DATABASE: databases['residence-service'],
+    LODGING_DATABASE: databases['lodging-service'],
+    GATEWAY_DATABASE: databases.gateway,
+    IDENTITY_HTTP_PORT: String(ports['identity-service']),
+    RESIDENCE_HTTP_PORT: String(ports['residence-service']),
+    LODGING_HTTP_PORT: String(ports['lodging-service']),
+    GATEWAY_PORT: String(ports.gateway),
+    ...options.env,
+  };
+  const children = new Map<StackApp, ChildProcess>();
+  const spawnApp = (app: StackApp) => {
+    const log = createWriteStream(path.join(logDir, `${app}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    children.set(app, child);
+  };
+  for (const app of apps) spawnApp(app);
+
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const http: TestStack['http'] = async (method, apiPath, { token, body, headers = {} } = {}) => {
+    const res = await fetch(`${gatewayUrl}${apiPath.startsWith('/api') || apiPath.startsWith('/health') || apiPath.startsWith('/metrics') ? apiPath : `/api/v1${apiPath}`}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  const waitHealthy = async (timeoutMs = 90_000) => {
+    await eventually(async () => (await http('GET', '/health')).status === 200, { timeoutMs, intervalMs: 250, what: `stack ${base} healthy (logs: ${logDir})` });
+  };
+  const tokens = new Map<string, string>();
+  const stop = async () => {
+    await Promise.all(
+      [...children.values()].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    const admin = new Client({ connectionString: infra.databaseUrl });
+    await admin.connect();
+    try {
+      for (const db of Object.values(databases)) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+    await deleteTopicsWithPrefix(prefix, infra).catch(() => undefined);
+  };
+  const stack: TestStack = {
+    gatewayUrl,
+    prefix,
+    databases,
+    ports,
+    infra,
+    http,
+    async token(clientId) {
+      const cached = tokens.get(clientId);
+      if (cached) return cached;
+      const res = await http('POST', '/auth/token', { body: { grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-local-secret` } });
+      if (res.status !== 200) throw new Error(`token for ${clientId}: ${res.status} ${JSON.stringify(res.body)}`);
+      tokens.set(clientId, res.body.access_token);
+      return res.body.access_token;
+    },
+    async query(app, sql, params = []) {
+      const c = new Client({ connectionString: databaseUrlFor(infra.databaseUrl, databases[app]) });
+      await c.connect();
+      try {
+        return (await c.query(sql, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+    async kill(app, signal = 'SIGKILL') {
+      const c = children.get(app);
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill(signal);
+      });
+    },
+    async restart(app) {
+      await stack.kill(app, 'SIGTERM');
+      spawnApp(app);
+    },
+    waitHealthy,
+    stop,
+  };
+  if (apps.includes('gateway') && apps.length === STACK_APPS.length) {
+    try {
+      await waitHealthy();
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+  return stack;
+}
