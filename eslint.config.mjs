@@ -25,6 +25,8 @@ function boundaries(testFile) {
       { sourceTag: 'scope:residence', onlyDependOnLibsWithTags: ['scope:shared', 'scope:residence'] },
       { sourceTag: 'scope:lodging', onlyDependOnLibsWithTags: ['scope:shared', 'scope:lodging'] },
       { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
+      // The operator CLI replays, verifies and seeds every context's store and read model.
+      { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:residence', 'scope:lodging'] },
     ],
   };
 }
