@@ -81,6 +81,8 @@ export interface CommonConfig {
   /** Prepended to every topic name (tests and parallel stacks); empty in production. */
   topicPrefix: string;
   topicPartitions: number;
+  /** Replication of the topics an app creates when missing (3 on a real cluster, 1 locally). */
+  topicReplication: number;
   /** Suffix that keeps consumer groups of parallel stacks apart (defaults to the topic prefix). */
   instanceId: string;
 }
@@ -94,6 +96,7 @@ export function readCommonConfig(r: EnvReader): CommonConfig {
     kafkaBrokers: r.list('KAFKA_BROKERS', DEFAULT_KAFKA_BROKERS),
     topicPrefix,
     topicPartitions: r.int('D06_TOPIC_PARTITIONS', 6, { min: 1, max: 1000 }),
+    topicReplication: r.int('D06_TOPIC_REPLICATION', 1, { min: 1, max: 7 }),
     instanceId: r.string('D06_INSTANCE_ID', ''),
   };
 }

@@ -25,6 +25,7 @@ export interface RpcClientOptions {
   instanceId: string;
   defaultTimeoutMs: number;
   topicPartitions: number;
+  topicReplication?: number;
 }
 
 /**
@@ -73,7 +74,7 @@ export class ResilientRpcClient {
     await retryForever(
       async () => {
         if (this.stopped) return;
-        await ensurePlatformTopics(this.options.brokers, this.options.topicPrefix, this.options.topicPartitions);
+        await ensurePlatformTopics(this.options.brokers, this.options.topicPrefix, this.options.topicPartitions, this.options.topicReplication);
         const client = this.build();
         try {
           await client.connect();

@@ -68,6 +68,7 @@ export interface RpcServerOptions {
   /** Partitions processed at once; each partition stays in order. */
   concurrency: number;
   topicPartitions: number;
+  topicReplication?: number;
 }
 
 export type KafkaLinkStatus = 'connecting' | 'up' | 'down';
@@ -126,7 +127,7 @@ export class ResilientRpcServer {
     await retryForever(
       async () => {
         if (this.stopped) return;
-        await ensurePlatformTopics(this.options.brokers, this.options.topicPrefix, this.options.topicPartitions);
+        await ensurePlatformTopics(this.options.brokers, this.options.topicPrefix, this.options.topicPartitions, this.options.topicReplication);
         const server = this.build();
         await new Promise<void>((resolve, reject) => {
           server.listen((err?: unknown) => (err ? reject(err) : resolve())).catch(reject);

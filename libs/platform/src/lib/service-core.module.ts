@@ -50,6 +50,12 @@ class ServiceHealthController {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', service: this.config.service, database, kafka });
   }
 
+  /** Liveness: the process answers. Readiness (/health) also needs the database and Kafka. */
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+
   @Get('metrics')
   async metrics(@Res() res: Response) {
     res.setHeader('Content-Type', this.registry.contentType);
@@ -105,6 +111,7 @@ export class ServiceCoreModule {
         instanceId: config.instanceId,
         concurrency: config.rpcConcurrency,
         topicPartitions: config.topicPartitions,
+        topicReplication: config.topicReplication,
       },
       dispatcher,
     );
