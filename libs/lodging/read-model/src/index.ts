@@ -1,1 +1,11 @@
 export * from './lib/lodging-read-model';
+export * from './lib/lodging-read-model.migration';
+export * from './lib/establishments.projection';
+export * from './lib/notices.projection';
+export * from './lib/known-citizens.consumer';
+export * from './lib/establishments.query';
+export * from './lib/known-citizens.query';
+export * from './lib/notice-context.query';
+export * from './lib/current-guests.query';
+export * from './lib/lodging-stats.query';
+export type { SqlTarget as ReadModelTarget } from './lib/sql-target';

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { GetCurrentGuestsHandler } from './get-current-guests.handler';
+
+@Module({ providers: [GetCurrentGuestsHandler] })
+export class OccupancyModule {}

@@ -1,0 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Where a read-model query runs: the data source, or a transaction's manager. */
+export type SqlTarget = Pick<DataSource | EntityManager, 'query'>;
