@@ -1,0 +1,68 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { RPC, type RequestMeta, type RpcReply } from '@d06/contracts';
+import { handleCommand } from '@d06/event-sourcing';
+import {
+  CLOCK,
+  EVENT_SOURCING,
+  ID_GENERATOR,
+  MANAGED_DATA_SOURCE,
+  RPC_DISPATCHER,
+  type Clock,
+  type EventSourcingRuntime,
+  type IdGenerator,
+  type ManagedDataSource,
+  type RpcDispatcher,
+} from '@d06/platform';
+import { PROCEDURE_TIME_LIMITS, localDateOf, type WorkingDayCalendar } from '@d06/reference-data';
+import { dossierDecider, type SubmitDossier } from '@d06/residence-domain';
+import { findDossier, findKnownCitizen, formatLocalInstant } from '@d06/residence-read-model';
+import { answer, refusal, validationFailed } from '../common/rpc-replies';
+import { WORKING_DAY_CALENDAR } from '../residence.tokens';
+import { dossierViewOf, type DossierResponse } from './dossier-view';
+import { parseSubmitDossier } from './submit-dossier.payload';
+
+/**
+ * `SubmitDossier` (POST /residence/dossiers): the applicant comes from the service's own
+ * `known_citizens` (fed by identity.events), the due date from the working-day calendar, and
+ * the decider says whether the law lets the dossier in. 201 with the dossier.
+ */
+@Injectable()
+export class SubmitDossierHandler implements OnModuleInit {
+  constructor(
+    @Inject(RPC_DISPATCHER) private readonly dispatcher: RpcDispatcher,
+    @Inject(EVENT_SOURCING) private readonly runtime: EventSourcingRuntime,
+    @Inject(MANAGED_DATA_SOURCE) private readonly db: ManagedDataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(WORKING_DAY_CALENDAR) private readonly calendar: WorkingDayCalendar,
+  ) {}
+
+  onModuleInit(): void {
+    this.dispatcher.register(RPC.residence.submitDossier, (payload, meta) => this.handle(payload, meta));
+  }
+
+  async handle(payload: unknown, meta: RequestMeta): Promise<RpcReply<DossierResponse>> {
+    const parsed = parseSubmitDossier(payload);
+    if (!parsed.ok) return validationFailed(parsed.errors);
+    const input = parsed.value;
+    const store = await this.runtime.ready();
+    const ds = await this.db.ready();
+    const applicant = await findKnownCitizen(ds, input.applicantId);
+    const now = this.clock.now();
+    const dossierId = this.ids.next();
+    const command: SubmitDossier = {
+      type: 'SubmitDossier',
+      dossierId,
+      ...input,
+      applicant,
+      dueDate: this.calendar.dueDate(now, PROCEDURE_TIME_LIMITS[input.procedure]),
+      today: localDateOf(now),
+      now: formatLocalInstant(now),
+    };
+    const result = await handleCommand({ store, decider: dossierDecider, streamId: dossierId, command, meta, occurredAt: now });
+    if (!result.ok) return refusal(result.error);
+    const record = await findDossier(ds, dossierId);
+    if (!record) throw new Error(`dossier ${dossierId} was appended but is missing from the read model`);
+    return answer(201, dossierViewOf(record, now));
+  }
+}
