@@ -10,6 +10,8 @@ export interface Problem {
   code?: string;
   correlationId?: string;
   errors?: FieldError[];
+  /** OAuth 2.0 error code (RFC 6749 §5.2), on the token endpoint's errors only. */
+  error?: string;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -40,4 +42,14 @@ export function problemType(code: string): string {
 
 export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
   return { type: problemType(code), title: titleOf(status), status, detail, code, ...(errors?.length ? { errors } : {}) };
+}
+
+/** Thrown by controllers and guards to answer with a given problem (refusals, validation). */
+export class ProblemException extends Error {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(problem.detail);
+  }
 }

@@ -1,16 +1,20 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { RPC_HEALTH, SERVICES, type ServiceName } from '@d06/contracts';
 import { METRICS_REGISTRY, RPC_CLIENT, type ResilientRpcClient, APP_CONFIG } from '@d06/platform';
 import type { GatewayConfig } from '../gateway-config';
+import { Public } from '../auth/scopes.decorator';
 
 type LinkState = 'up' | 'down';
 
 /** Root-level endpoints outside /api/v1 (CONTRACT.md §2.6): no token needed. */
 @ApiExcludeController()
+@Public()
+@SkipThrottle()
 @Controller()
 export class HealthController {
   constructor(

@@ -1,0 +1,49 @@
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { REDACTED_PATHS, maskUrl } from '@d06/platform';
+
+/**
+ * The platform's redaction list plus what only the gateway handles: addresses, stated purposes,
+ * guest lists and the token endpoint's form fields. Request bodies are never logged at all; these
+ * paths catch a handler that logs an object by mistake.
+ */
+export const GATEWAY_REDACTED_PATHS = [
+  ...REDACTED_PATHS,
+  'req.headers["x-purpose"]',
+  'req.headers["proxy-authorization"]',
+  '*.permanentAddress',
+  '*.temporaryAddress',
+  '*.address',
+  '*.dateOfDeath',
+  '*.guests',
+  '*.purpose',
+  '*.client_assertion',
+  '*.refresh_token',
+  '*.authorization',
+];
+
+/**
+ * The platform logger (loggerModule of @d06/platform) with the gateway's redaction list and an
+ * optional destination, so a test can capture exactly what the gateway writes.
+ */
+export function gatewayLoggerModule(level: string, destination?: DestinationStream): DynamicModule {
+  const options = {
+    level,
+    name: 'gateway',
+    redact: { paths: GATEWAY_REDACTED_PATHS, censor: '[redacted]' },
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+    serializers: {
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: maskUrl(req.url) }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    customProps: (req: IncomingMessage) => ({ correlationId: req.headers['x-correlation-id'] }),
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  };
+  return LoggerModule.forRoot({
+    pinoHttp: destination ? [options, destination] : options,
+    // Nest 11 route syntax (the library's default '*' draws a conversion warning at every start).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+  });
+}
