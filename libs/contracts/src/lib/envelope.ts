@@ -36,6 +36,11 @@ export interface RequestMeta {
   actor: Actor;
   /** The id of the message that caused this one (request id or consumed event id). */
   causationId?: string | null;
+  /**
+   * Epoch milliseconds after which the caller no longer waits for the answer (it said 503).
+   * A service skips a request received after it, so a client's retry cannot run it twice.
+   */
+  deadline?: number;
 }
 
 /** Kafka header names used across the platform. */

@@ -87,6 +87,11 @@ export class ResilientRpcClient {
           await client.close().catch(() => undefined);
           throw err;
         }
+        if (this.stopped) {
+          // stop() ran while we were connecting: nobody else will close this client.
+          await client.close().catch(() => undefined);
+          return;
+        }
         this.client = client;
         this.status = 'up';
         this.watch(client);
@@ -129,7 +134,9 @@ export class ResilientRpcClient {
   ): Promise<RpcReply<TBody>> {
     const client = this.client;
     if (!client || this.status === 'down') throw new ServiceUnavailableError(service, 'no connection to Kafka');
-    const request: RpcRequest = { type, payload, meta };
+    // The service skips a request whose deadline has passed: the caller has already been told
+    // 503 and may retry, so running it late could do the work twice.
+    const request: RpcRequest = { type, payload, meta: { ...meta, deadline: meta.deadline ?? Date.now() + timeoutMs } };
     try {
       return await firstValueFrom(
         client

@@ -51,6 +51,10 @@ export class RpcDispatcher {
     if (!handler) {
       return { ok: false, error: { code: 'UNKNOWN_RPC_TYPE', message: `unknown request type "${raw.type}"` } };
     }
+    if (typeof raw.meta.deadline === 'number' && Date.now() > raw.meta.deadline) {
+      this.logger.warn({ type: raw.type, correlationId: raw.meta.correlationId }, 'request expired before it was handled; skipped');
+      return { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'the request expired before the service could handle it' } };
+    }
     try {
       return await handler(raw.payload, raw.meta);
     } catch (err) {
@@ -135,6 +139,10 @@ export class ResilientRpcServer {
           await server.close().catch(() => undefined);
           throw err;
         });
+        if (this.stopped) {
+          await server.close().catch(() => undefined);
+          return;
+        }
         this.server = server;
         this.watch(server);
         this.setStatus('up');
