@@ -5,7 +5,7 @@
  * process (baseline-server.mjs). Prints a table and writes bench/results/identity.json.
  *
  *   npx nx run-many -t build -p gateway identity-service residence-service lodging-service ops-cli
- *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/identity/verify.bench.ts
+ *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/identity/identity.bench.ts
  *
  * It starts a stack of its own (the built apps, own databases and topic prefix, on the Postgres and
  * Kafka of DATABASE_URL / KAFKA_BROKERS, local defaults), seeds it with the seed command, waits
