@@ -73,9 +73,63 @@ export interface RpcServerOptions {
   concurrency: number;
   topicPartitions: number;
   topicReplication?: number;
+  /** Requests handled at once (across partitions). */
+  maxInFlight?: number;
 }
 
 export type KafkaLinkStatus = 'connecting' | 'up' | 'down';
+
+/**
+ * Nest's ServerKafka awaits each request before taking the next one of the same partition, so a
+ * service could work on at most as many requests as the topic has partitions. Requests are
+ * independent, so this one takes up to `maxInFlight` at once (waiting for a free slot gives
+ * back-pressure) while keeping requests with the same key (the same aggregate) in order.
+ * Offsets may be committed before a request finishes: a request lost in a crash is answered
+ * by the gateway's timeout (503), which is what the contract promises for requests not yet 2xx.
+ */
+class ConcurrentServerKafka extends ServerKafka {
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    options: ConstructorParameters<typeof ServerKafka>[0],
+    private readonly maxInFlight: number,
+  ) {
+    super(options);
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  override getMessageHandler() {
+    return async (payload: import('kafkajs').EachMessagePayload) => {
+      await this.acquire();
+      const key = payload.message.key?.toString('utf8') ?? null;
+      const previous = key ? this.chains.get(key) : undefined;
+      const run = (previous ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => this.handleMessage(payload))
+        .catch((err: unknown) => this.logger.error(`request failed: ${errorMessage(err)}`))
+        .finally(() => {
+          this.release();
+          if (key && this.chains.get(key) === run) this.chains.delete(key);
+        });
+      if (key) this.chains.set(key, run);
+    };
+  }
+}
 
 /**
  * Builds the Nest Kafka strategy for a service and keeps it connected: started before the broker
@@ -111,13 +165,13 @@ export class ResilientRpcServer {
     const { service, brokers, topicPrefix, instanceId, concurrency } = this.options;
     const topic = topicNames(topicPrefix).rpc(service);
     const group = `d06-${service}${instanceId ? `-${instanceId}` : ''}`;
-    const server = new ServerKafka({
+    const server = new ConcurrentServerKafka({
       client: kafkaClientConfig(`${group}-rpc`, brokers),
       consumer: { groupId: `${group}-rpc`, ...CONSUMER_TIMINGS },
       producer: { allowAutoTopicCreation: false },
       run: { partitionsConsumedConcurrently: concurrency },
       postfixId: '',
-    });
+    }, this.options.maxInFlight ?? 64);
     server.addHandler(topic, (data: unknown, _ctx: KafkaContext) => this.dispatcher.dispatch(data), false);
     return server;
   }

@@ -25,7 +25,7 @@ import { EventSourcingRuntime, type EventSourcingDeclaration } from './event-sou
 
 export interface ServiceCoreOptions<C extends CommonConfig> {
   service: ServiceName;
-  config: C & { database: string; rpcConcurrency: number; dbPoolSize: number };
+  config: C & { database: string; rpcConcurrency: number; rpcMaxInFlight: number; dbPoolSize: number };
   /** The service's read-model migrations (the event store's own schema is added here). */
   migrations: ManagedDataSourceOptions['migrations'];
   eventSourcing: EventSourcingDeclaration;
@@ -112,6 +112,7 @@ export class ServiceCoreModule {
         concurrency: config.rpcConcurrency,
         topicPartitions: config.topicPartitions,
         topicReplication: config.topicReplication,
+        maxInFlight: config.rpcMaxInFlight,
       },
       dispatcher,
     );
