@@ -1,0 +1,392 @@
+/**
+ * The mixed load (issue 9, part 2) at rising fixed arrival rates, through the whole platform and,
+ * in the same run, through a baseline (bench/baseline/baseline-app.ts: one NestJS process on one
+ * Postgres database, no events, no Kafka) doing the same writes.
+ *
+ * The mix, per request: 40 % lodging notice (1 guest), 25 % citizen registration, 20 % residence
+ * submission, 15 % decision (approval) of an earlier submission. Every request carries its own
+ * Idempotency-Key. Open loop: requests are issued on a fixed schedule whatever the answers do;
+ * when more than MAX_IN_FLIGHT are outstanding the schedule sheds (counted): that is saturation.
+ * Per step: achieved 2xx/s, p50/p99 latency, non-2xx, shed; for the platform also the event
+ * propagation lag (an approval's 200 -> the identity read model shows the new address, measured by
+ * a sampler that submits and approves its own dossiers under the load) and each process's CPU
+ * (share of one core) and peak RSS, from /proc.
+ *
+ *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/mixed-load/mixed-load.bench.ts
+ *   MIXED_RATES=50,100,200,400   MIXED_SECONDS=20   BENCH_QUICK=1 (5 s per step)
+ *   DATABASE_URL, KAFKA_BROKERS: as for the tests (npm run bench sets them)
+ * Always starts a stack of its own (startTestStack: rate limit lifted, 12 partitions, logs at warn)
+ * so that it can find its processes; GATEWAY_URL from bench/run.mjs is ignored.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { listWards } from '@d06/reference-data';
+import { databaseUrlFor, freePort, startTestStack, uniqueName, type TestStack } from '@d06/testing';
+
+const ROOT = path.resolve(__dirname, '../..');
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const RATES = (process.env['MIXED_RATES'] ?? '50,100,200,400').split(',').map(Number);
+const SECONDS = Number(process.env['MIXED_SECONDS'] ?? (QUICK ? 5 : 20));
+const MAX_IN_FLIGHT = Number(process.env['MIXED_MAX_IN_FLIGHT'] ?? 256);
+const TIMEOUT_MS = 10_000;
+const WARDS = listWards('01').map((w) => w.code).slice(1, 30);
+const HOME = { provinceCode: '01', wardCode: listWards('01')[0].code, detail: 'Số 1' };
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)];
+const log = (m: string) => console.log(`[mixed-load] ${m}`);
+
+let idSerial = Math.floor(Math.random() * 400_000);
+const newPersonalId = () => `001090${String(++idSerial % 1_000_000).padStart(6, '0')}`;
+const localInstant = (offsetMs: number) => `${new Date(Date.now() + offsetMs + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
+
+interface Target {
+  name: 'platform' | 'baseline';
+  base: string; // .../api/v1
+  headers: Record<string, Record<string, string>>; // per client
+}
+
+async function post(t: Target, client: string, apiPath: string, body: unknown): Promise<{ status: number; body: any; ms: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const started = performance.now();
+  try {
+    const res = await fetch(`${t.base}${apiPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...t.headers[client] },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, ms: performance.now() - started };
+  } catch {
+    return { status: 0, body: null, ms: performance.now() - started };
+  }
+}
+
+// ---------------------------------------------------------------- the world each target needs
+interface World {
+  citizens: string[];
+  establishments: string[];
+  pending: string[]; // submitted dossiers awaiting a decision
+}
+
+async function seed(t: Target, citizens: number): Promise<World> {
+  const w: World = { citizens: [], establishments: [], pending: [] };
+  for (let i = 0; i < 24; i++) {
+    const r = await post(t, 'portal', '/lodging/establishments', { name: `Bench ${i}`, kind: 'HOTEL', address: { provinceCode: '01', wardCode: pick(WARDS), detail: `${i}` } });
+    if (r.status !== 201) throw new Error(`${t.name} establishment: ${r.status} ${JSON.stringify(r.body)}`);
+    w.establishments.push(r.body.establishmentId);
+  }
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (w.citizens.length < citizens) {
+        const personalId = newPersonalId();
+        const r = await post(t, 'officer', '/citizens', { personalId, fullName: 'Trần Thị Bích', dateOfBirth: '1990-01-01', gender: 'MALE', permanentAddress: HOME });
+        if (r.status === 201) w.citizens.push(personalId);
+        else if (r.status === 0 || r.status >= 500) await sleep(200);
+        else if (r.status !== 409) throw new Error(`${t.name} citizen: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    }),
+  );
+  return w;
+}
+
+/** One request of the mix; returns its status and latency. */
+function oneRequest(t: Target, w: World, i: number): Promise<{ status: number; ms: number }> {
+  const roll = (i * 7919) % 100; // deterministic, well spread
+  if (roll < 40) {
+    return post(t, 'portal', '/lodging/notices', { establishmentId: pick(w.establishments), arrivalAt: localInstant(-20 * 60_000), room: String(i % 300), guests: [{ personalId: pick(w.citizens) }] });
+  }
+  if (roll < 65) {
+    const personalId = newPersonalId();
+    return post(t, 'officer', '/citizens', { personalId, fullName: 'Lê Văn Cường', dateOfBirth: '1990-01-01', gender: 'MALE', permanentAddress: HOME }).then((r) => {
+      if (r.status === 201) w.citizens.push(personalId);
+      return r;
+    });
+  }
+  const dossierId = roll >= 85 ? w.pending.shift() : undefined;
+  if (dossierId) return post(t, 'officer', `/residence/dossiers/${dossierId}/decision`, { outcome: 'APPROVED' });
+  return post(t, 'portal', '/residence/dossiers', { procedure: 'PERMANENT_REGISTRATION', applicantId: pick(w.citizens.slice(0, 500)), address: { provinceCode: '01', wardCode: pick(WARDS), detail: 'Số 2' } }).then((r) => {
+    if (r.status === 201) w.pending.push(r.body.dossierId);
+    return r;
+  });
+}
+
+// ---------------------------------------------------------------- process figures
+const CLK_TCK = 100;
+function cpuTicks(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]); // utime + stime (fields 14, 15)
+  } catch {
+    return NaN;
+  }
+}
+function rssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+/** The stack's app processes: node processes whose environment carries its instance id. */
+function stackPids(instanceId: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      const m = /dist\/apps\/([a-z-]+)\/main\.js/.exec(cmd);
+      if (!m) continue;
+      if (readFileSync(`/proc/${d}/environ`, 'utf8').includes(`D06_INSTANCE_ID=${instanceId}\0`)) out[m[1]] = Number(d);
+    } catch {
+      // gone or not ours
+    }
+  }
+  const kafkaPidFile = path.join(ROOT, '.data/kafka/kafka.pid');
+  if (existsSync(kafkaPidFile)) out['kafka (shared)'] = Number(readFileSync(kafkaPidFile, 'utf8').trim());
+  return out;
+}
+
+interface ProcFigures {
+  cpuPercent: number;
+  peakRssMiB: number;
+}
+
+// ---------------------------------------------------------------- one step
+interface Step {
+  target: string;
+  rate: number;
+  seconds: number;
+  issued: number;
+  ok: number;
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: Record<string, number>;
+  shed: number;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  lagSamples: number;
+  processes: Record<string, ProcFigures>;
+  loadAverage: number;
+}
+
+const pct = (xs: number[], p: number) => (xs.length ? Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]) : NaN);
+
+async function step(t: Target, w: World, rate: number, pids: Record<string, number>, lagSampler?: () => Promise<number | null>): Promise<Step> {
+  const latencies: number[] = [];
+  const non2xx: Record<string, number> = {};
+  let issued = 0;
+  let ok = 0;
+  let shed = 0;
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuTicks(p)]));
+  const peak: Record<string, number> = {};
+  const started = Date.now();
+  const end = started + SECONDS * 1000;
+  const lags: number[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (lagSampler && sampling) {
+      const lag = await lagSampler();
+      if (lag !== null) lags.push(lag);
+      await sleep(200);
+    }
+  })();
+  let lastRss = 0;
+  let i = 0;
+  while (Date.now() < end) {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    while (issued + shed < due) {
+      if (inFlight >= MAX_IN_FLIGHT) {
+        shed++;
+        continue;
+      }
+      issued++;
+      inFlight++;
+      const p = oneRequest(t, w, i++).then((r) => {
+        inFlight--;
+        latencies.push(r.ms);
+        if (r.status >= 200 && r.status < 300) ok++;
+        else non2xx[String(r.status || 'error')] = (non2xx[String(r.status || 'error')] ?? 0) + 1;
+      });
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    }
+    if (Date.now() - lastRss > 1000) {
+      lastRss = Date.now();
+      for (const [k, p] of Object.entries(pids)) peak[k] = Math.max(peak[k] ?? 0, rssMiB(p) || 0);
+    }
+    await sleep(5);
+  }
+  const issueEnd = Date.now();
+  const cpu1 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuTicks(p)]));
+  await Promise.all([...pending]);
+  sampling = false;
+  await sampler;
+  const seconds = (issueEnd - started) / 1000;
+  const processes: Record<string, ProcFigures> = {};
+  for (const k of Object.keys(pids)) processes[k] = { cpuPercent: Math.round(((cpu1[k] - cpu0[k]) / CLK_TCK / seconds) * 100), peakRssMiB: peak[k] ?? NaN };
+  return {
+    target: t.name,
+    rate,
+    seconds: Math.round(seconds),
+    issued,
+    ok,
+    throughput: Math.round(ok / ((Date.now() - started) / 1000)),
+    p50Ms: pct(latencies, 50),
+    p99Ms: pct(latencies, 99),
+    non2xx,
+    shed,
+    lagP50Ms: lags.length ? pct(lags, 50) : null,
+    lagP99Ms: lags.length ? pct(lags, 99) : null,
+    lagSamples: lags.length,
+    processes,
+    loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
+  };
+}
+
+// ---------------------------------------------------------------- targets
+async function tokenHeaders(base: string): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const c of ['portal', 'officer']) {
+    const res = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: c, client_secret: `${c}-local-secret` }) });
+    if (res.status !== 200) throw new Error(`token ${c}: ${res.status}`);
+    out[c] = { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` };
+  }
+  return out;
+}
+
+async function startBaseline(serverUrl: string): Promise<{ base: string; child: ChildProcess; drop: () => Promise<void> }> {
+  const db = uniqueName('bench_baseline');
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${db}"`);
+  await admin.end();
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'bench/baseline/baseline-app.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.base.json'), BASELINE_DATABASE_URL: databaseUrlFor(serverUrl, db), BASELINE_PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(base, { signal: AbortSignal.timeout(1000) });
+      break;
+    } catch {
+      if (i > 120) throw new Error('the baseline did not start');
+      await sleep(250);
+    }
+  }
+  const drop = async () => {
+    child.kill('SIGTERM');
+    await sleep(500);
+    const c = new Client({ connectionString: serverUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    await c.end();
+  };
+  return { base, child, drop };
+}
+
+/** Submits and approves a dossier of a dedicated applicant; the time from the approval's 200 until identity shows the new address. */
+function lagSampler(stack: TestStack, t: Target, applicants: string[]): () => Promise<number | null> {
+  return async () => {
+    const applicantId = applicants.pop();
+    if (!applicantId) return null;
+    const wardCode = pick(WARDS);
+    const sub = await post(t, 'portal', '/residence/dossiers', { procedure: 'PERMANENT_REGISTRATION', applicantId, address: { provinceCode: '01', wardCode, detail: 'Lag' } });
+    if (sub.status !== 201) return null;
+    const dec = await post(t, 'officer', `/residence/dossiers/${sub.body.dossierId}/decision`, { outcome: 'APPROVED' });
+    if (dec.status !== 200) return null;
+    const approvedAt = performance.now();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const r = await stack.query<{ w: string }>('identity-service', `SELECT permanent_address->>'wardCode' AS w FROM citizens WHERE personal_id = $1`, [applicantId]);
+      if (r[0]?.w === wardCode) return performance.now() - approvedAt;
+      await sleep(10);
+    }
+    return 30_000;
+  };
+}
+
+// ---------------------------------------------------------------- output
+function table(steps: Step[]): string {
+  const head = ['target', 'offered/s', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'shed', 'lag p50/p99 ms', 'CPU % (gw/id/res/lod)', 'peak RSS MiB (gw/id/res/lod)', 'load avg'];
+  const apps = ['gateway', 'identity-service', 'residence-service', 'lodging-service'];
+  const lines = steps.map((s) => [
+    s.target,
+    String(s.rate),
+    String(s.throughput),
+    String(s.p50Ms),
+    String(s.p99Ms),
+    String(Object.values(s.non2xx).reduce((a, b) => a + b, 0)),
+    String(s.shed),
+    s.lagP50Ms === null ? '-' : `${s.lagP50Ms}/${s.lagP99Ms}`,
+    s.target === 'platform' ? apps.map((a) => s.processes[a]?.cpuPercent ?? '-').join('/') : String(s.processes['baseline']?.cpuPercent ?? '-'),
+    s.target === 'platform' ? apps.map((a) => s.processes[a]?.peakRssMiB ?? '-').join('/') : String(s.processes['baseline']?.peakRssMiB ?? '-'),
+    String(s.loadAverage),
+  ]);
+  const md = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [md(head), md(head.map(() => '---')), ...lines.map(md)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env['DATABASE_URL'];
+  if (!serverUrl || !process.env['KAFKA_BROKERS']) throw new Error('DATABASE_URL and KAFKA_BROKERS must be set (npm run bench does it)');
+  log(`rates ${RATES.join(', ')} req/s, ${SECONDS} s each, per target; machine ${os.cpus().length} x ${os.cpus()[0]?.model}, load average ${os.loadavg()[0].toFixed(1)}`);
+  const stack = await startTestStack({ label: 'bench_mixed', partitions: 12, env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', D06_TEST_LOG_LEVEL: 'warn' } });
+  const baseline = await startBaseline(serverUrl);
+  const steps: Step[] = [];
+  try {
+    const platform: Target = { name: 'platform', base: `${stack.gatewayUrl}/api/v1`, headers: await tokenHeaders(`${stack.gatewayUrl}/api/v1`) };
+    const plain: Target = { name: 'baseline', base: baseline.base, headers: { portal: {}, officer: {} } };
+    log('seeding both (24 establishments, 600 citizens each)');
+    const [pw, bw] = [await seed(platform, 600), await seed(plain, 600)];
+    const lagApplicants = pw.citizens.slice(500);
+    // The applicants must be known to residence before they can apply.
+    for (let i = 0; i < 300; i++) {
+      const [{ n }] = await stack.query<{ n: number }>('residence-service', 'SELECT count(*)::int AS n FROM known_citizens WHERE personal_id = ANY($1::text[])', [pw.citizens]);
+      if (n === pw.citizens.length) break;
+      await sleep(200);
+    }
+    const pids = stackPids(stack.prefix.slice(0, -1));
+    log(`processes: ${JSON.stringify(pids)}`);
+    for (const rate of RATES) {
+      log(`platform at ${rate}/s`);
+      steps.push(await step(platform, pw, rate, pids, lagSampler(stack, platform, lagApplicants)));
+      log(`baseline at ${rate}/s`);
+      steps.push(await step(plain, bw, rate, { baseline: baseline.child.pid! }));
+    }
+  } finally {
+    await baseline.drop().catch(() => undefined);
+    await stack.stop().catch(() => undefined);
+  }
+  const best = (name: string) => Math.max(...steps.filter((s) => s.target === name).map((s) => s.throughput));
+  const ratio = Math.round((best('platform') / best('baseline')) * 100) / 100;
+  const md = table(steps);
+  console.log(`\n${md}\n`);
+  log(`best 2xx/s: platform ${best('platform')}, baseline ${best('baseline')}; ratio ${ratio}`);
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(
+    path.join(ROOT, 'bench/results/mixed-load.json'),
+    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
+  );
+  log('wrote bench/results/mixed-load.json');
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
