@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { GENESIS_HASH, HEADERS, topicNames, type EventEnvelope } from '@d06/contracts';
+import { deleteTopicsWithPrefix, eventually, testInfra, testKafka, uniqueTopicPrefix } from '@d06/testing';
+import { createStoreHarness, type StoreHarness } from '../testing/harness';
+import { EventConsumer, listDeadLetters, retryDeadLetters } from './event-consumer';
+import { sealEnvelope } from './hash-chain';
+import { ensureTopics } from './kafka-topics';
+import { quietLogger } from './logger';
+import { envelopeToMessage } from './relay';
+
+jest.setTimeout(90_000);
+
+type ResidenceEvents =
+  | { type: 'DossierSubmitted'; data: { dossierId: string; poison?: boolean } }
+  | { type: 'DossierDecided'; data: { dossierId: string } };
+
+let position = 0;
+let prevHash = GENESIS_HASH;
+/** An envelope as the residence service's relay would publish it (hashed, chained). */
+function envelope(type: string, data: unknown, streamId = 'dossier-1'): EventEnvelope {
+  position += 1;
+  const e = sealEnvelope({
+    eventId: randomUUID(),
+    service: 'residence',
+    type,
+    schemaVersion: 1,
+    streamId,
+    streamVersion: position,
+    position,
+    occurredAt: new Date(Date.UTC(2025, 6, 1, 0, 0, position)).toISOString(),
+    correlationId: `corr-${position}`,
+    causationId: null,
+    actor: { clientId: 'portal' },
+    data,
+    prevHash,
+  });
+  prevHash = e.hash;
+  return e;
+}
+
+describe('EventConsumer (Postgres + Kafka)', () => {
+  const infra = testInfra();
+  const kafka = testKafka(infra);
+  const prefix = uniqueTopicPrefix('es_consumer');
+  const topics = topicNames(prefix);
+  const source = topics.events('residence');
+  let h: StoreHarness;
+  let producer: Producer;
+  let consumer: EventConsumer<ResidenceEvents>;
+  let poisonFixed = false;
+  const handlerCalls: string[] = [];
+  const registry = new Registry();
+
+  const send = (value: string | EventEnvelope, key = 'dossier-1') =>
+    producer.send({
+      topic: source,
+      messages: [typeof value === 'string' ? { key, value } : envelopeToMessage(value)],
+    });
+
+  const effect = async (dossierId: string): Promise<number | undefined> => {
+    const rows = await h.dataSource.query('SELECT n FROM dossier_counts WHERE dossier_id = $1', [dossierId]);
+    return rows[0]?.n;
+  };
+
+  beforeAll(async () => {
+    h = await createStoreHarness('es_consumer', { poolSize: 10 });
+    await h.dataSource.query('CREATE TABLE dossier_counts (dossier_id text PRIMARY KEY, n int NOT NULL)');
+    await ensureTopics(kafka, prefix, { partitions: 1 });
+    producer = kafka.producer();
+    await producer.connect();
+    consumer = new EventConsumer<ResidenceEvents>({
+      dataSource: h.dataSource,
+      kafka,
+      groupId: `${prefix}identity-from-residence`,
+      topics: [source],
+      handlers: {
+        DossierSubmitted: async (event, manager) => {
+          handlerCalls.push(event.eventId);
+          if (event.data.poison && !poisonFixed) throw new Error(`cannot handle ${event.data.dossierId}`);
+          await manager.query(
+            `INSERT INTO dossier_counts (dossier_id, n) VALUES ($1, 1)
+             ON CONFLICT (dossier_id) DO UPDATE SET n = dossier_counts.n + 1`,
+            [event.data.dossierId],
+          );
+        },
+      },
+      validators: {
+        DossierSubmitted: (data) =>
+          typeof (data as { dossierId?: unknown }).dossierId === 'string' ? [] : ['dossierId must be a string'],
+      },
+      ignoreTypes: ['DossierDecided'],
+      retry: { retries: 3, initialDelayMs: 20, factor: 2 },
+      registry,
+      logger: quietLogger,
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+    await h.close();
+    await deleteTopicsWithPrefix(prefix, infra);
+  });
+
+  it('the same event delivered twice: no double effect', async () => {
+    const once = envelope('DossierSubmitted', { dossierId: 'twice' });
+    await send(once);
+    await send(once);
+    const marker = envelope('DossierSubmitted', { dossierId: 'after-twice' });
+    await send(marker);
+    await eventually(async () => (await effect('after-twice')) === 1, { what: 'the marker to be handled' });
+    expect(await effect('twice')).toBe(1);
+    // The handler ran once: the redelivery was recognised before it, in the same transaction.
+    expect(handlerCalls.filter((id) => id === once.eventId)).toHaveLength(1);
+    const processed = await h.dataSource.query('SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [once.eventId]);
+    expect(processed[0].n).toBe(1);
+    expect(await registry.metrics()).toMatch(/event_consumer_messages_total\{consumer="[^"]+",outcome="duplicate"\} 1/);
+  });
+
+  it('a poison message lands in the DLQ with the error, and the next messages are still handled', async () => {
+    const poison = envelope('DossierSubmitted', { dossierId: 'poison', poison: true });
+    const unknown = envelope('DossierTeleported', { dossierId: 'x' });
+    const badPayload = envelope('DossierSubmitted', { dossierId: 42 });
+    const ignored = envelope('DossierDecided', { dossierId: 'x' });
+    const tampered = { ...envelope('DossierSubmitted', { dossierId: 'tampered' }) };
+    tampered.data = { dossierId: 'changed-in-flight' };
+    await send('this is not JSON');
+    await send(JSON.stringify({ hello: 'world' }));
+    await send(poison);
+    await send(unknown);
+    await send(badPayload);
+    await send(ignored);
+    await send(tampered);
+    const next = envelope('DossierSubmitted', { dossierId: 'next' });
+    await send(next);
+    await eventually(async () => (await effect('next')) === 1, { what: 'the message after the poison to be handled' });
+
+    const letters = await listDeadLetters(h.dataSource, { consumer: consumer.name });
+    expect(letters.map((l) => [l.attempts, l.error.split(':')[0]])).toEqual([
+      [0, 'value is not JSON'],
+      [0, 'not an event envelope'],
+      [4, 'cannot handle poison'],
+      [0, 'unknown event type DossierTeleported (schema v1)'],
+      [0, 'invalid DossierSubmitted payload'],
+      [0, 'hash does not match the content of event ' + tampered.eventId],
+    ]);
+    expect(handlerCalls.filter((id) => id === poison.eventId)).toHaveLength(4);
+
+    const dlq: KafkaMessage[] = [];
+    const reader = kafka.consumer({ groupId: `${prefix}dlq-reader` });
+    await reader.connect();
+    await reader.subscribe({ topics: [topics.dlq(source)], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void dlq.push(message) });
+    try {
+      await eventually(() => dlq.length >= 6, { what: 'six dead letters on the DLQ topic' });
+    } finally {
+      await reader.disconnect();
+    }
+    const poisonLetter = dlq.find((m) => m.headers?.[HEADERS.eventId]?.toString() === poison.eventId)!;
+    expect(poisonLetter.value!.toString()).toBe(JSON.stringify(poison));
+    expect(poisonLetter.headers![HEADERS.dlqError]!.toString()).toBe('cannot handle poison');
+    expect(poisonLetter.headers![HEADERS.dlqSourceTopic]!.toString()).toBe(source);
+    expect(poisonLetter.headers![HEADERS.dlqAttempts]!.toString()).toBe('4');
+    expect(poisonLetter.headers![HEADERS.dlqConsumerGroup]!.toString()).toBe(`${prefix}identity-from-residence`);
+    expect(poisonLetter.headers![HEADERS.dlqSourceOffset]).toBeDefined();
+    expect(poisonLetter.headers![HEADERS.dlqFailedAt]).toBeDefined();
+
+    // The operator fixes the cause and retries: the poison event is applied; the malformed stay.
+    poisonFixed = true;
+    const retried = await retryDeadLetters(consumer);
+    expect(retried.retried).toBe(1);
+    expect(retried.failed).toHaveLength(5);
+    expect(await effect('poison')).toBe(1);
+    const again = await consumer.retryDeadLetters();
+    expect(again.retried).toBe(0);
+    expect(await effect('poison')).toBe(1);
+    expect(await listDeadLetters(h.dataSource, { consumer: consumer.name, pendingOnly: true })).toHaveLength(5);
+  });
+});

@@ -1,0 +1,461 @@
+import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
+import type { DataSource, EntityManager } from 'typeorm';
+import { HEADERS, topicNames, type DomainEvent, type EventEnvelope } from '@d06/contracts';
+import { systemClock, type Clock } from './clock';
+import { errorMessage, EventSourcingError } from './errors';
+import { parseEnvelope } from './envelope-parser';
+import type { DataOf, Declared, TypeOf } from './projection';
+import { stderrLogger, type Logger } from './logger';
+import { backoffDelay, sleep } from './signal';
+import { execute, isConnectionError, queryRows } from './sql';
+import { UpcasterRegistry } from './upcaster-registry';
+
+export type ConsumerHandler<TType extends string = string, TData = unknown> = (
+  event: EventEnvelope<TType, TData>,
+  manager: EntityManager,
+) => Promise<void>;
+
+export type ConsumerHandlers<E extends DomainEvent> = {
+  [K in E['type']]?: ConsumerHandler<TypeOf<E, K>, DataOf<E, K>>;
+};
+
+/** Checks an event's `data` (at its current schema version); returns the problems found. */
+export type PayloadValidator = (data: unknown) => readonly string[];
+
+export interface RetryPolicy {
+  /** Retries after the first failure before dead-lettering (default 3). */
+  retries?: number;
+  /** Delay before the first retry (default 100 ms); each next one `factor` times longer. */
+  initialDelayMs?: number;
+  /** Default 4: 100 ms, 400 ms, 1.6 s. */
+  factor?: number;
+  maxDelayMs?: number;
+}
+
+export interface EventConsumerOptions<E extends DomainEvent = DomainEvent> {
+  dataSource: DataSource;
+  kafka: Kafka;
+  groupId: string;
+  /** Key of this consumer in processed_events and dead_letters (default: groupId). */
+  name?: string;
+  topics: readonly string[];
+  handlers: ConsumerHandlers<E>;
+  /** Payload validators per event type. A type with neither handler nor entry in `ignoreTypes` is unknown. */
+  validators?: Readonly<Record<string, PayloadValidator>>;
+  /** Known types this consumer has no use for: acknowledged and skipped, not dead-lettered. */
+  ignoreTypes?: readonly string[];
+  upcasters?: UpcasterRegistry;
+  retry?: RetryPolicy;
+  /** Partitions handled in parallel (each one still strictly in order). Default 3. */
+  partitionsConsumedConcurrently?: number;
+  /** A new group starts at the beginning of the topics (default true: read models need the history). */
+  fromBeginning?: boolean;
+  /** Where dead letters go (default `<topic>.dlq`). */
+  dlqTopic?: (topic: string) => string;
+  /** Refuse messages whose content does not match their hash (default true). */
+  checkHash?: boolean;
+  registry?: Registry;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export type MessageOutcome = 'handled' | 'duplicate' | 'ignored' | 'dead-lettered';
+
+export interface DeadLetter {
+  id: number;
+  consumer: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  error: string;
+  attempts: number;
+  failedAt: Date;
+  retriedAt: Date | null;
+  retryError: string | null;
+}
+
+export interface RetryDeadLettersResult {
+  retried: number;
+  failed: { id: number; error: string }[];
+}
+
+/** Raised inside a handler loop when the consumer is stopping: the offset must not be committed. */
+export class ConsumerStoppingError extends EventSourcingError {
+  readonly code = 'CONSUMER_STOPPING';
+  constructor() {
+    super('consumer is stopping');
+    this.name = 'ConsumerStoppingError';
+  }
+}
+
+interface SourceMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+type Checked = { ok: true; envelope: EventEnvelope; handler: ConsumerHandler | undefined } | { ok: false; error: string };
+
+function headersToRecord(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = typeof first === 'string' ? first : first.toString('utf8');
+  }
+  return out;
+}
+
+/**
+ * Consumes other services' event topics into this service's read model.
+ *
+ * Per message: parse and validate (malformed or unknown -> straight to the DLQ), then in ONE
+ * transaction record the event id in processed_events for this consumer and run the handler
+ * with that transaction's manager: a redelivered event finds its id and changes nothing. A
+ * failing handler is retried with exponential back-off, then the message goes to `<topic>.dlq`
+ * with the error in its headers and to the dead_letters table, and the consumer carries on.
+ * Database outages are not the message's fault: those are retried until the database is back
+ * (the partition waits), never dead-lettered.
+ */
+export class EventConsumer<E extends DomainEvent = DomainEvent> {
+  readonly name: string;
+  private readonly options: EventConsumerOptions<E>;
+  private readonly handlers = new Map<string, ConsumerHandler>();
+  private readonly ignored: Set<string>;
+  private readonly upcasters: UpcasterRegistry;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly counter: Counter<'consumer' | 'outcome'> | undefined;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private running = false;
+
+  constructor(options: EventConsumerOptions<Declared<E>>) {
+    this.options = options;
+    this.name = options.name ?? options.groupId;
+    for (const [type, handler] of Object.entries(options.handlers)) {
+      if (typeof handler === 'function') this.handlers.set(type, handler as ConsumerHandler);
+    }
+    this.ignored = new Set(options.ignoreTypes ?? []);
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.logger = options.logger ?? stderrLogger;
+    this.clock = options.clock ?? systemClock;
+    if (options.registry) {
+      const name = 'event_consumer_messages_total';
+      const existing = options.registry.getSingleMetric(name);
+      this.counter =
+        existing instanceof Counter
+          ? (existing as Counter<'consumer' | 'outcome'>)
+          : new Counter({
+              name,
+              help: 'Consumed messages by outcome (handled, duplicate, ignored, dead-lettered)',
+              labelNames: ['consumer', 'outcome'],
+              registers: [options.registry],
+            });
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: (payload) => this.onMessage(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await consumer.disconnect();
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await producer.disconnect().catch(() => undefined);
+  }
+
+  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const source: SourceMessage = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value ? message.value.toString('utf8') : null,
+      headers: headersToRecord(message.headers),
+    };
+    const outcome = await this.handle(source, heartbeat);
+    this.counter?.inc({ consumer: this.name, outcome });
+  }
+
+  /** Parse, validate, look up the handler: everything that needs no retry to decide. */
+  private check(value: string | null): Checked {
+    const parsed = parseEnvelope(value, { checkHash: this.options.checkHash ?? true });
+    if (!parsed.ok) return parsed;
+    let envelope: EventEnvelope;
+    try {
+      envelope = this.upcasters.upcast(parsed.envelope);
+    } catch (err) {
+      return { ok: false, error: errorMessage(err) };
+    }
+    const handler = this.handlers.get(envelope.type);
+    if (!handler && !this.ignored.has(envelope.type)) {
+      return { ok: false, error: `unknown event type ${envelope.type} (schema v${envelope.schemaVersion})` };
+    }
+    const validator = this.options.validators?.[envelope.type];
+    if (handler && validator) {
+      const problems = validator(envelope.data);
+      if (problems.length > 0) return { ok: false, error: `invalid ${envelope.type} payload: ${problems.join('; ')}` };
+    }
+    return { ok: true, envelope, handler };
+  }
+
+  private async handle(source: SourceMessage, heartbeat: () => Promise<void>): Promise<MessageOutcome> {
+    const checked = this.check(source.value);
+    if (!checked.ok) {
+      this.logger.warn('malformed message: dead-lettering without retry', {
+        consumer: this.name,
+        topic: source.topic,
+        partition: source.partition,
+        offset: source.offset,
+        error: checked.error,
+      });
+      await this.whileDatabaseAway(() => this.deadLetter(source, checked.error, 0), heartbeat);
+      return 'dead-lettered';
+    }
+    const { envelope, handler } = checked;
+    if (!handler) return 'ignored';
+    const policy = this.options.retry ?? {};
+    const retries = policy.retries ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await this.whileDatabaseAway(() => this.apply(envelope, handler), heartbeat);
+        return applied ? 'handled' : 'duplicate';
+      } catch (err) {
+        if (err instanceof ConsumerStoppingError) throw err;
+        const error = errorMessage(err);
+        if (attempt > retries) {
+          this.logger.error('handler failed after retries: dead-lettering', {
+            consumer: this.name,
+            eventId: envelope.eventId,
+            type: envelope.type,
+            attempts: attempt,
+            error,
+          });
+          await this.whileDatabaseAway(() => this.deadLetter(source, error, attempt), heartbeat);
+          return 'dead-lettered';
+        }
+        const delay = backoffDelay(attempt, policy.initialDelayMs ?? 100, policy.factor ?? 4, policy.maxDelayMs ?? 30_000);
+        this.logger.warn('handler failed; retrying', {
+          consumer: this.name,
+          eventId: envelope.eventId,
+          type: envelope.type,
+          attempt,
+          retryInMs: delay,
+          error,
+        });
+        await sleep(delay);
+        await heartbeat();
+      }
+    }
+  }
+
+  /**
+   * Runs `work`, retrying for as long as the database is unreachable (the message is fine; the
+   * partition simply waits). Any other error goes to the caller.
+   */
+  private async whileDatabaseAway<T>(work: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!isConnectionError(err)) throw err;
+        if (!this.running) throw new ConsumerStoppingError();
+        this.logger.warn('database unavailable; consumer waits', { consumer: this.name, error: errorMessage(err) });
+        await sleep(backoffDelay(attempt, 200, 2, 5000));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  /** One transaction: claim the event id for this consumer, then run the handler. False if seen. */
+  private async apply(
+    envelope: EventEnvelope,
+    handler: ConsumerHandler,
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
+    return this.options.dataSource.transaction(async (manager) => {
+      const claimed = await queryRows<{ claimed: number }>(
+        manager,
+        `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+         ON CONFLICT (consumer, event_id) DO NOTHING RETURNING 1 AS claimed`,
+        [this.name, envelope.eventId],
+      );
+      if (claimed.length > 0) await handler(envelope, manager);
+      if (alsoInTransaction) await alsoInTransaction(manager);
+      return claimed.length > 0;
+    });
+  }
+
+  private dlqTopicOf(topic: string): string {
+    return this.options.dlqTopic ? this.options.dlqTopic(topic) : topicNames().dlq(topic);
+  }
+
+  /** Records the dead letter, then publishes it to `<topic>.dlq`; both must succeed before the offset moves. */
+  private async deadLetter(source: SourceMessage, error: string, attempts: number): Promise<void> {
+    const failedAt = this.clock.now();
+    await execute(
+      this.options.dataSource,
+      `INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, headers, error, attempts, failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+       ON CONFLICT (consumer, topic, partition, "offset") DO UPDATE
+         SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, failed_at = EXCLUDED.failed_at,
+             retried_at = NULL, retry_error = NULL`,
+      [
+        this.name,
+        source.topic,
+        source.partition,
+        source.offset,
+        source.key,
+        source.value,
+        JSON.stringify(source.headers),
+        error,
+        attempts,
+        failedAt.toISOString(),
+      ],
+    );
+    const producer = await this.dlqProducer();
+    await producer.send({
+      topic: this.dlqTopicOf(source.topic),
+      acks: -1,
+      messages: [
+        {
+          key: source.key,
+          value: source.value,
+          headers: {
+            ...source.headers,
+            [HEADERS.dlqError]: error.slice(0, 2000),
+            [HEADERS.dlqSourceTopic]: source.topic,
+            [HEADERS.dlqSourcePartition]: String(source.partition),
+            [HEADERS.dlqSourceOffset]: source.offset,
+            [HEADERS.dlqConsumerGroup]: this.options.groupId,
+            [HEADERS.dlqAttempts]: String(attempts),
+            [HEADERS.dlqFailedAt]: failedAt.toISOString(),
+          },
+        },
+      ],
+    });
+  }
+
+  private async dlqProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.options.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  /**
+   * Re-runs this consumer's pending dead letters through the same validation and handlers (the
+   * operator's `dlq --retry`, once the cause is fixed). Each success is marked retried in the
+   * same transaction as its effect; failures stay pending with the new error. Note that a
+   * retried event lands after later events of its stream that were handled meanwhile.
+   */
+  async retryDeadLetters(options: { ids?: readonly number[] } = {}): Promise<RetryDeadLettersResult> {
+    const letters = await listDeadLetters(this.options.dataSource, { consumer: this.name, pendingOnly: true });
+    const result: RetryDeadLettersResult = { retried: 0, failed: [] };
+    for (const letter of letters) {
+      if (options.ids && !options.ids.includes(letter.id)) continue;
+      const markRetried = async (manager: EntityManager) => {
+        await execute(manager, 'UPDATE dead_letters SET retried_at = now(), retry_error = NULL WHERE id = $1', [letter.id]);
+      };
+      try {
+        const checked = this.check(letter.value);
+        if (!checked.ok) throw new Error(checked.error);
+        if (checked.handler) await this.apply(checked.envelope, checked.handler, markRetried);
+        else await this.options.dataSource.transaction(markRetried);
+        result.retried += 1;
+      } catch (err) {
+        const error = errorMessage(err);
+        result.failed.push({ id: letter.id, error });
+        await execute(
+          this.options.dataSource,
+          'UPDATE dead_letters SET attempts = attempts + 1, retry_error = $2 WHERE id = $1',
+          [letter.id, error],
+        );
+        this.logger.warn('dead letter retry failed', { consumer: this.name, id: letter.id, error });
+      }
+    }
+    return result;
+  }
+}
+
+interface DeadLetterRow {
+  id: string;
+  consumer: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  error: string;
+  attempts: number;
+  failed_at: Date;
+  retried_at: Date | null;
+  retry_error: string | null;
+}
+
+/** Dead letters, oldest first (the operator's `dlq` listing). */
+export async function listDeadLetters(
+  dataSource: DataSource,
+  filter: { consumer?: string; pendingOnly?: boolean } = {},
+): Promise<DeadLetter[]> {
+  const rows = await queryRows<DeadLetterRow>(
+    dataSource,
+    `SELECT id, consumer, topic, partition, "offset", key, value, headers, error, attempts, failed_at, retried_at, retry_error
+       FROM dead_letters
+      WHERE ($1::text IS NULL OR consumer = $1) AND (NOT $2 OR retried_at IS NULL)
+      ORDER BY id`,
+    [filter.consumer ?? null, filter.pendingOnly ?? false],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    consumer: r.consumer,
+    topic: r.topic,
+    partition: r.partition,
+    offset: String(r.offset),
+    key: r.key,
+    value: r.value,
+    headers: r.headers,
+    error: r.error,
+    attempts: r.attempts,
+    failedAt: r.failed_at,
+    retriedAt: r.retried_at,
+    retryError: r.retry_error,
+  }));
+}
+
+/** Functional form of {@link EventConsumer.retryDeadLetters}, for the operator CLI. */
+export function retryDeadLetters<E extends DomainEvent>(
+  consumer: EventConsumer<E>,
+  options: { ids?: readonly number[] } = {},
+): Promise<RetryDeadLettersResult> {
+  return consumer.retryDeadLetters(options);
+}
