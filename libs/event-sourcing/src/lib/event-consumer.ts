@@ -58,6 +58,8 @@ export interface EventConsumerOptions<E extends DomainEvent = DomainEvent> {
   registry?: Registry;
   logger?: Logger;
   clock?: Clock;
+  /** Kafka group session timeout (default 10 s); retries of one message must fit well within it. */
+  sessionTimeoutMs?: number;
 }
 
 export type MessageOutcome = 'handled' | 'duplicate' | 'ignored' | 'dead-lettered';
@@ -168,8 +170,11 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A replica that died hands its partitions over within seconds, not half a minute: read
+      // models of other services (e.g. known citizens) must not lag a restart for long.
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
     });
     this.consumer = consumer;
     await consumer.connect();
