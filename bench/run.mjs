@@ -15,7 +15,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 // Order matters: the library first, the whole-system load last.
 const ORDER = ['event-store', 'identity', 'residence', 'lodging', 'mixed-load'];
-const STACKLESS = new Set(['event-store']);
+// These start a stack of their own (own topic prefix and databases, tuned for load); the others
+// drive the stack at GATEWAY_URL, started here when not given.
+const STACKLESS = new Set(['event-store', 'identity', 'residence', 'lodging', 'mixed-load']);
 
 const wanted = process.argv.slice(2);
 const found = readdirSync(here, { withFileTypes: true })

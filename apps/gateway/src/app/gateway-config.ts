@@ -91,7 +91,7 @@ export function readGatewayConfig(r: EnvReader): GatewayConfig {
     httpHost: r.string('HTTP_HOST', '127.0.0.1'),
     httpPort: r.int('GATEWAY_PORT', GATEWAY_DEFAULT_PORT, { min: 0, max: 65535 }),
     database: r.string('GATEWAY_DATABASE', 'd06_gateway'),
-    dbPoolSize: r.int('D06_DB_POOL_SIZE', 20, { min: 2, max: 200 }),
+    dbPoolSize: r.int('D06_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
     rpcTimeoutMs: r.int('GATEWAY_RPC_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
     healthTimeoutMs: r.int('GATEWAY_HEALTH_TIMEOUT_MS', 1500, { min: 100, max: 30_000 }),
     corsOrigins: r.list('GATEWAY_CORS_ORIGINS', []),

@@ -90,6 +90,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     RESIDENCE_HTTP_PORT: String(ports['residence-service']),
     LODGING_HTTP_PORT: String(ports['lodging-service']),
     GATEWAY_PORT: String(ports.gateway),
+    // Parallel suites each run four apps against one server with 100 connections.
+    D06_DB_POOL_SIZE: process.env['D06_TEST_DB_POOL_SIZE'] ?? '6',
     ...options.env,
   };
   const children = new Map<StackApp, ChildProcess>();
