@@ -13,3 +13,4 @@ export * from './lib/service-core.module';
 export * from './lib/topics';
 export * from './lib/bootstrap';
 export * from './lib/event-sourcing-runtime';
+export * from './lib/request-ids';

@@ -41,6 +41,12 @@ export interface RequestMeta {
    * A service skips a request received after it, so a client's retry cannot run it twice.
    */
   deadline?: number;
+  /**
+   * Stable id of the client's request across retries (derived from client + Idempotency-Key).
+   * A service derives the ids of what the request creates from it, so a retry whose first
+   * attempt ran late finds what that attempt created instead of creating it again.
+   */
+  requestId?: string;
 }
 
 /** Kafka header names used across the platform. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { statusOfError, type FieldError, type RequestMeta, type RpcError, type ServiceName } from '@d06/contracts';
-import { ID_GENERATOR, RPC_CLIENT, type IdGenerator, type ResilientRpcClient } from '@d06/platform';
+import { ID_GENERATOR, RPC_CLIENT, requestIdOf, type IdGenerator, type ResilientRpcClient } from '@d06/platform';
 import { IdempotencyService, type HttpOutcome } from '../idempotency/idempotency.service';
 import { IDEMPOTENT_REPLAYED_HEADER, readIdempotencyKey } from '../idempotency/idempotency-key';
 import { correlationIdOf } from './correlation-id.middleware';
@@ -59,7 +59,14 @@ export class ServiceForwarder {
 
   /** The metadata every service request carries into the events it causes. */
   metaOf(req: GatewayRequest): RequestMeta {
-    return { correlationId: correlationIdOf(req), actor: { clientId: this.clientIdOf(req) }, causationId: this.ids.next() };
+    const clientId = this.clientIdOf(req);
+    const key = readIdempotencyKey(req);
+    return {
+      correlationId: correlationIdOf(req),
+      actor: { clientId },
+      causationId: this.ids.next(),
+      ...(key ? { requestId: requestIdOf(clientId, key) } : {}),
+    };
   }
 
   private clientIdOf(req: GatewayRequest): string {

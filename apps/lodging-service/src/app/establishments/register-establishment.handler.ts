@@ -10,7 +10,7 @@ import {
 } from '@d06/contracts';
 import { handleCommand } from '@d06/event-sourcing';
 import { establishmentDecider, formatLocalInstant } from '@d06/lodging-domain';
-import { CLOCK, EVENT_SOURCING, ID_GENERATOR, type Clock, type EventSourcingRuntime, type IdGenerator } from '@d06/platform';
+import { CLOCK, EVENT_SOURCING, ID_GENERATOR, aggregateIdFor, type Clock, type EventSourcingRuntime, type IdGenerator } from '@d06/platform';
 import { validateAddress } from '@d06/reference-data';
 import { PayloadReader, isObject } from '../common/payload-checks';
 import { invalid, ok, refused } from '../common/replies';
@@ -55,7 +55,12 @@ export class RegisterEstablishmentHandler implements OnModuleInit {
     const parsed = parseRegisterEstablishment(raw);
     if (!parsed.ok) return parsed.reply;
     const store = await this.runtime.ready();
-    const establishmentId = this.ids.next();
+    const establishmentId = aggregateIdFor(meta, this.ids, 'establishment');
+    if (meta.requestId) {
+      // A retry of a request whose first attempt already registered it gets that registration.
+      const earlier = (await store.readStream(establishmentId)).find((e) => e.type === 'EstablishmentRegistered');
+      if (earlier) return ok(201, earlier.data as EstablishmentRegisteredData);
+    }
     const result = await handleCommand({
       store,
       decider: establishmentDecider,

@@ -3,7 +3,7 @@ import { RPC, type NoticeSubmittedData, type RequestMeta, type RpcReply } from '
 import { ConcurrencyError } from '@d06/event-sourcing';
 import { findNoticeContext } from '@d06/lodging-read-model';
 import { decideNotice, formatLocalInstant, initialNoticeState, type NoticeGuestInput } from '@d06/lodging-domain';
-import { CLOCK, EVENT_SOURCING, ID_GENERATOR, type Clock, type EventSourcingRuntime, type IdGenerator } from '@d06/platform';
+import { CLOCK, EVENT_SOURCING, ID_GENERATOR, aggregateIdFor, type Clock, type EventSourcingRuntime, type IdGenerator } from '@d06/platform';
 import { invalid, ok, refused } from '../common/replies';
 import { parseSubmitNotice } from './submit-notice.payload';
 import { TimedRpcRegistrar } from '../common/rpc-timing';
@@ -48,7 +48,15 @@ export class SubmitNoticeHandler implements OnModuleInit {
         knownCitizen: known ? { status: known.status, fullName: known.fullNameNormalized ?? '', dateOfBirth: known.dateOfBirth ?? '' } : null,
       };
     });
-    const noticeId = this.ids.next();
+    const noticeId = aggregateIdFor(meta, this.ids, 'notice');
+    if (meta.requestId) {
+      // A retry of a request whose first attempt already stored the notice gets that notice.
+      const earlier = (await store.readStream(noticeId)).find((e) => e.type === 'NoticeSubmitted');
+      if (earlier) {
+        const { wardCode: _w, ...earlierBody } = earlier.data as NoticeSubmittedData;
+        return ok(201, earlierBody);
+      }
+    }
     // The stream is new (its id was generated just now), so there is no history to load: decide
     // on the initial state and append expecting no stream, one round trip fewer per notice.
     const decision = decideNotice(
@@ -72,6 +80,14 @@ export class SubmitNoticeHandler implements OnModuleInit {
       await store.append(noticeId, 'no-stream', [submitted], { meta });
     } catch (err) {
       // Only a duplicate uuid could get here: say so rather than overwrite anything.
+      // Two attempts of one request raced: the other one stored it; answer with what it stored.
+      if (err instanceof ConcurrencyError && meta.requestId) {
+        const earlier = (await store.readStream(noticeId)).find((e) => e.type === 'NoticeSubmitted');
+        if (earlier) {
+          const { wardCode: _w, ...earlierBody } = earlier.data as NoticeSubmittedData;
+          return ok(201, earlierBody);
+        }
+      }
       if (err instanceof ConcurrencyError) return refused({ code: 'CONCURRENT_CHANGE', message: `notice ${noticeId} already exists; try again` });
       throw err;
     }

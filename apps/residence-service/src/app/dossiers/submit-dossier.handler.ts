@@ -7,6 +7,7 @@ import {
   ID_GENERATOR,
   MANAGED_DATA_SOURCE,
   RPC_DISPATCHER,
+  aggregateIdFor,
   type Clock,
   type EventSourcingRuntime,
   type IdGenerator,
@@ -49,7 +50,12 @@ export class SubmitDossierHandler implements OnModuleInit {
     const ds = await this.db.ready();
     const applicant = await findKnownCitizen(ds, input.applicantId);
     const now = this.clock.now();
-    const dossierId = this.ids.next();
+    const dossierId = aggregateIdFor(meta, this.ids, 'dossier');
+    if (meta.requestId) {
+      // A retry of a request whose first attempt already created the dossier gets that dossier.
+      const existing = await findDossier(ds, dossierId);
+      if (existing) return answer(201, dossierViewOf(existing, now));
+    }
     const command: SubmitDossier = {
       type: 'SubmitDossier',
       dossierId,
