@@ -113,6 +113,19 @@ class ConcurrentServerKafka extends ServerKafka {
     else this.inFlight--;
   }
 
+  /** Lets requests in flight finish (and answer) before the producer goes away. */
+  override async close(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await super.close();
+  }
+
+  override async sendMessage(...args: Parameters<ServerKafka['sendMessage']>): ReturnType<ServerKafka['sendMessage']> {
+    // Closed while a request was still running: nobody can be answered; the caller times out.
+    if (!this.producer) return [];
+    return super.sendMessage(...args);
+  }
+
   override getMessageHandler() {
     return async (payload: import('kafkajs').EachMessagePayload) => {
       await this.acquire();
