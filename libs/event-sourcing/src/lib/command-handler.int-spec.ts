@@ -38,7 +38,7 @@ describe('handleCommand (Postgres)', () => {
   let h: StoreHarness;
 
   beforeAll(async () => {
-    h = await createStoreHarness('es_command', { poolSize: 12 });
+    h = await createStoreHarness('es_command', { poolSize: 8 });
   });
 
   afterAll(async () => {

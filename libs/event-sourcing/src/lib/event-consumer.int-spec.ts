@@ -65,7 +65,7 @@ describe('EventConsumer (Postgres + Kafka)', () => {
   };
 
   beforeAll(async () => {
-    h = await createStoreHarness('es_consumer', { poolSize: 10 });
+    h = await createStoreHarness('es_consumer', { poolSize: 6 });
     await h.dataSource.query('CREATE TABLE dossier_counts (dossier_id text PRIMARY KEY, n int NOT NULL)');
     await ensureTopics(kafka, prefix, { partitions: 1 });
     producer = kafka.producer();
@@ -99,9 +99,9 @@ describe('EventConsumer (Postgres + Kafka)', () => {
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    await h.close();
+    await consumer?.stop();
+    await producer?.disconnect();
+    await h?.close();
     await deleteTopicsWithPrefix(prefix, infra);
   });
 

@@ -2,7 +2,7 @@ import { eventually } from '@d06/testing';
 import { createStoreHarness, meta, type StoreHarness } from '../testing/harness';
 import { EventPipeline } from './event-pipeline';
 import { EventStore } from './event-store';
-import { quietLogger } from './logger';
+import { quietLogger, type Logger } from './logger';
 import { LOCK_NAMESPACE, Sealer } from './sealer';
 
 jest.setTimeout(90_000);
@@ -11,7 +11,7 @@ describe('EventPipeline leadership (Postgres)', () => {
   let h: StoreHarness;
 
   beforeAll(async () => {
-    h = await createStoreHarness('es_pipeline', { poolSize: 10 });
+    h = await createStoreHarness('es_pipeline', { poolSize: 8 });
   });
 
   afterAll(async () => {
@@ -40,8 +40,13 @@ describe('EventPipeline leadership (Postgres)', () => {
   it('one replica leads; the other takes over when the lock connection dies or the leader stops; positions stay dense', async () => {
     const replicaStore = new EventStore({ dataSource: await h.replica(), service: 'identity', logger: quietLogger });
     const election = { retryIntervalMs: 100, heartbeatIntervalMs: 100 };
-    const a = new EventPipeline({ store: h.store, election, logger: quietLogger });
-    const b = new EventPipeline({ store: replicaStore, election, logger: quietLogger });
+    const transitions: string[] = [];
+    const recorder = (replica: string): Logger => ({
+      ...quietLogger,
+      info: (message, fields) => void transitions.push(`${replica}: ${message}${fields?.['reason'] ? ` (${String(fields['reason'])})` : ''}`),
+    });
+    const a = new EventPipeline({ store: h.store, election, logger: recorder('a') });
+    const b = new EventPipeline({ store: replicaStore, election, logger: recorder('b') });
     a.start();
     b.start();
     const writers = [writer(h.store, 'a'), writer(replicaStore, 'b')];
@@ -50,28 +55,36 @@ describe('EventPipeline leadership (Postgres)', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(a.isLeader && b.isLeader).toBe(false);
       const first = a.isLeader ? a : b;
-      const second = first === a ? b : a;
 
-      // The leader's lock session dies (network cut, backend killed): the follower takes over.
-      await h.dataSource.query(
+      // The leader's lock session dies (network cut, backend killed): it notices and steps down,
+      // and a replica (normally the follower; on a starved machine possibly the old leader once
+      // reconnected) leads again.
+      const killed = await h.dataSource.query(
         `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
           WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = (hashtext($2)::bigint & 4294967295)::oid
             AND l.granted AND d.datname = current_database()`,
         [LOCK_NAMESPACE, 'event-pipeline'],
       );
-      await eventually(() => second.isLeader && !first.isLeader, { what: 'the follower to take over' });
+      expect(killed).toHaveLength(1);
+      const firstName = first === a ? 'a' : 'b';
+      await eventually(() => transitions.includes(`${firstName}: leaving leadership (lock connection lost)`), {
+        what: 'the leader to notice its lost lock',
+      });
+      await eventually(() => a.isLeader !== b.isLeader, { what: 'a leader again' });
       await new Promise((r) => setTimeout(r, 300));
-      expect(first.isLeader).toBe(false);
+      expect(a.isLeader !== b.isLeader).toBe(true);
+      const leader = a.isLeader ? a : b;
+      const follower = leader === a ? b : a;
 
       // A polite stop hands over at once.
-      await second.stop();
-      await eventually(() => first.isLeader, { what: 'the first replica to lead again' });
+      await leader.stop();
+      await eventually(() => follower.isLeader, { what: 'the other replica to take over' });
       const total = (await Promise.all(writers.map((w) => w.stop()))).reduce((x, y) => x + y, 0);
-      await eventually(async () => (await first.status()).unsealed === 0, { what: 'everything sealed' });
+      await eventually(async () => (await follower.status()).unsealed === 0, { what: 'everything sealed' });
       const result = await h.store.verify();
       expect(result).toMatchObject({ ok: true, count: total });
-      await first.stop();
-      expect(first.isLeader).toBe(false);
+      await follower.stop();
+      expect(follower.isLeader).toBe(false);
     } finally {
       await Promise.all(writers.map((w) => w.stop()));
       await a.stop();

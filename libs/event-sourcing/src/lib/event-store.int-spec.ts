@@ -49,7 +49,7 @@ describe('EventStore (Postgres)', () => {
   let sealer: Sealer;
 
   beforeAll(async () => {
-    h = await createStoreHarness('es_store', { poolSize: 24 });
+    h = await createStoreHarness('es_store', { poolSize: 18 });
     sealer = new Sealer({ store: h.store, logger: quietLogger });
     sealer.start();
   });

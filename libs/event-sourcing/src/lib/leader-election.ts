@@ -93,7 +93,7 @@ export class LeaderElection {
       if (this.broken || !(await this.heartbeat())) {
         await this.demote('lock connection lost');
         // Step back for a while: a replica whose connection just failed is the worse candidate.
-        await this.signal.wait(2 * (this.options.retryIntervalMs ?? 1000));
+        await this.signal.wait(3 * (this.options.retryIntervalMs ?? 1000));
       }
     }
     if (this.leader) await this.demote('stopping', true);

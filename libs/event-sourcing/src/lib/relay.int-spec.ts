@@ -64,12 +64,12 @@ describe('Relay (Postgres + Kafka)', () => {
   let h: StoreHarness;
 
   beforeAll(async () => {
-    h = await createStoreHarness('es_relay', { poolSize: 10 });
+    h = await createStoreHarness('es_relay', { poolSize: 6 });
     await ensureTopics(kafka, prefix, { partitions: 3 });
   });
 
   afterAll(async () => {
-    await h.close();
+    await h?.close();
     await deleteTopicsWithPrefix(prefix, infra);
   });
 
@@ -196,7 +196,7 @@ describe('Relay (Postgres + Kafka)', () => {
   });
 
   it('survives the broker going away: reports kafka down, keeps trying, resumes and loses nothing', async () => {
-    const local = await createStoreHarness('es_outage', { poolSize: 6 });
+    const local = await createStoreHarness('es_outage', { poolSize: 4 });
     const localPrefix = uniqueTopicPrefix('es_outage');
     const outage = { down: false, sockets: new Set<net.Socket>() };
     const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {

@@ -54,7 +54,7 @@ describe('replayProjection (Postgres)', () => {
   const liveChecksum = async () => (await tableChecksum(h.dataSource, 'public', 'citizen_names')).checksum;
 
   beforeAll(async () => {
-    h = await createStoreHarness('es_replay', { upcasters, projections: [citizenNames], poolSize: 16 });
+    h = await createStoreHarness('es_replay', { upcasters, projections: [citizenNames], poolSize: 10 });
     await h.dataSource.query(
       `CREATE TABLE citizen_names (stream_id text PRIMARY KEY, family_name text NOT NULL, given_name text NOT NULL,
          renames int NOT NULL, version int NOT NULL, alive boolean NOT NULL)`,

@@ -17,7 +17,7 @@ export interface StoreHarness {
   close(): Promise<void>;
 }
 
-export function dataSourceFor(url: string, poolSize = 20): DataSource {
+export function dataSourceFor(url: string, poolSize = 5): DataSource {
   return new DataSource({ type: 'postgres', url, extra: { max: poolSize }, logging: false });
 }
 
