@@ -7,3 +7,4 @@ export * from './lib/names';
 export * from './lib/events';
 export * from './lib/personal-id';
 export * from './lib/rpc-messages';
+export * from './lib/uuid';

@@ -97,11 +97,8 @@ export function IsWardCode(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
+export { isUuid } from '@d06/contracts';
+import { isUuid } from '@d06/contracts';
 
 export function IsUuidString(options?: ValidationOptions): PropertyDecorator {
   return define('isUuidString', isUuid, (args) => `${args.property} must be a UUID.`, options);

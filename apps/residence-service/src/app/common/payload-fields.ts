@@ -1,4 +1,4 @@
-import { isValidLocalDate, type FieldError } from '@d06/contracts';
+import { isUuid, isValidLocalDate, type FieldError } from '@d06/contracts';
 
 /**
  * Field checks of the RPC payloads. The gateway has validated the HTTP shape already, but a
@@ -13,7 +13,6 @@ export function asPayload(raw: unknown, errors: FieldError[]): Payload {
   return {};
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -22,7 +21,7 @@ const isAbsent = (v: unknown): v is null | undefined => v === undefined || v ===
 /** A uuid, lower-cased (stream ids are stored that way). */
 export function uuidField(p: Payload, field: string, errors: FieldError[]): string | undefined {
   const v = p[field];
-  if (typeof v === 'string' && UUID.test(v)) return v.toLowerCase();
+  if (isUuid(v)) return v.toLowerCase();
   errors.push({ field, message: `${field} must be a UUID` });
   return undefined;
 }

@@ -7,6 +7,8 @@
  *
  * Internal to `libs/contracts/src/lib/events`: not exported from the package.
  */
+
+import { UUID_PATTERN } from '../uuid';
 export type Check = (value: unknown, path: string, errors: string[]) => void;
 
 /** What a `parseXEvent` function returns: the typed event, or every problem found in `data`. */
@@ -142,7 +144,7 @@ export const instant: Check = (value, path, errors) => {
 };
 
 /** A UUID in its canonical 8-4-4-4-12 hexadecimal form (any version, either case). */
-export const uuid = matching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a uuid');
+export const uuid = matching(UUID_PATTERN, 'a uuid');
 
 /**
  * The 12-digit personal identification number. Only its form is checked here; what the
