@@ -82,10 +82,20 @@ export async function createPlatformTopics(prefix: string, partitions = 3, infra
   const admin = testKafka(infra).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: allTopics(prefix).map(({ topic }) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    });
+    const topics = allTopics(prefix).map(({ topic }) => topic);
+    // Not kafkajs' waitForLeaders: on KRaft a new topic's metadata lags its creation for a moment,
+    // and that option gives up on "does not host this topic-partition" instead of waiting.
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics })
+        .then((m) => m.topics.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topics under ${prefix} have no leaders after 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
