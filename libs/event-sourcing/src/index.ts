@@ -27,3 +27,8 @@ export {
   type SqlResult,
   type PgErrorInfo,
 } from './lib/sql';
+import { applyKafkajsIdleFix } from './lib/kafkajs-idle-fix';
+// Every app and test that talks to Kafka loads this library first (platform re-exports from
+// it), so this is where kafkajs' idle timer loop is mended once per process.
+applyKafkajsIdleFix();
+export { applyKafkajsIdleFix };

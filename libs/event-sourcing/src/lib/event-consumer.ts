@@ -174,7 +174,8 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
       // models of other services (e.g. known citizens) must not lag a restart for long.
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
+      // Bounds only idle polling: the broker answers as soon as a message arrives.
+      maxWaitTimeInMs: 500,
     });
     this.consumer = consumer;
     await consumer.connect();

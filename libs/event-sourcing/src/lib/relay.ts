@@ -17,7 +17,7 @@ export interface RelayOptions {
   name?: string;
   /** Events per Kafka batch (default 500). */
   batchSize?: number;
-  /** How often to look for newly sealed events when nobody pokes (default 100 ms). */
+  /** How often to look for newly sealed events when nobody pokes (default 250 ms; the sealer pokes it after each batch). */
   pollIntervalMs?: number;
   /** Longest pause between attempts while Kafka is down (default 5000 ms). */
   maxBackoffMs?: number;
@@ -236,7 +236,7 @@ export class Relay {
         failures = 0;
         this.state.lastError = null;
         if (n === this.batchSize) continue;
-        await this.signal.wait(this.options.pollIntervalMs ?? 100);
+        await this.signal.wait(this.options.pollIntervalMs ?? 250);
       } catch (err) {
         failures += 1;
         this.state.lastError = errorMessage(err);

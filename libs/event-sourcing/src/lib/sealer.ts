@@ -14,7 +14,7 @@ export interface SealerOptions {
   store: EventStore;
   /** Rows sealed per transaction (default 1000). */
   batchSize?: number;
-  /** How often to look for other replicas' commits when nobody pokes (default 50 ms). */
+  /** How often to look for other replicas' commits when nobody pokes (default 200 ms: it bounds their extra propagation delay, and each look is a query). */
   pollIntervalMs?: number;
   /**
    * Least time between two sealing transactions (default 10 ms). A lone commit is sealed at once;
@@ -76,7 +76,7 @@ export class Sealer {
   constructor(options: SealerOptions) {
     this.store = options.store;
     this.batchSize = options.batchSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.minIntervalMs = options.minIntervalMs ?? 10;
     this.logger = options.logger ?? stderrLogger;
   }
