@@ -195,6 +195,18 @@ describe('lodging service (in-process, real Postgres and Kafka)', () => {
     expect(!reply.ok && reply.error.errors?.map((e) => e.field)).toEqual(['establishmentId', 'arrivalAt', 'guests[0].personalId']);
   }, 30_000);
 
+  it('given a notice already stored, when the same request is retried, then the same notice comes back and its stream holds one event', async () => {
+    const establishmentId = await establishment();
+    const payload = { establishmentId, arrivalAt: '2026-03-02T11:00:00+07:00', room: '101', guests: [{ passportNumber: 'R7654321', nationality: 'JPN', fullName: 'Sato Ken', dateOfBirth: '1988-01-02' }] };
+    const meta = { correlationId: randomUUID(), actor: { clientId: 'portal' }, requestId: randomUUID() };
+    const first = await client.call<any>('lodging', RPC.lodging.submitNotice, payload, meta, { timeoutMs: 15_000 });
+    const retry = await client.call<any>('lodging', RPC.lodging.submitNotice, payload, { ...meta, correlationId: randomUUID() }, { timeoutMs: 15_000 });
+    expect(first).toMatchObject({ ok: true, status: 201 });
+    expect(retry).toEqual(first);
+    const { rows } = await pg.query('SELECT type FROM events WHERE stream_id = $1', [first.ok && first.body.noticeId]);
+    expect(rows).toEqual([{ type: 'NoticeSubmitted' }]);
+  });
+
   it('given a notice of 200 guests, then it is one event in one append and all 200 are staying', async () => {
     const establishmentId = await establishment();
     const guests = Array.from({ length: 200 }, (_, i) =>

@@ -1,4 +1,5 @@
 import { RPC, type Address, type ResidenceStats, type RpcReply } from '@d06/contracts';
+import { randomUUID } from 'node:crypto';
 import { ManualClock, eventually } from '@d06/testing';
 import { citizenRegistered, nextPersonalId, startResidenceHarness, type ResidenceHarness } from '../testing/residence-harness';
 import type { DossierResponse } from './dossiers/dossier-view';
@@ -71,6 +72,18 @@ describe('residence service (in-process, real Postgres and Kafka)', () => {
       history: [{ status: 'RECEIVED', at: '2026-02-09T09:00:00.000+07:00', by: 'portal' }],
     });
     expect(dossier.dossierId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('given a submission already stored, when the same request is retried, then the same dossier comes back and its stream holds one event', async () => {
+    const personalId = await knownCitizen();
+    const payload = { procedure: 'TEMPORARY_REGISTRATION', applicantId: personalId, address: BA_DINH, endDate: '2027-02-10' };
+    const requestId = randomUUID();
+    const first = await h.call<DossierResponse>(RPC.residence.submitDossier, payload, { key: personalId, requestId });
+    const retry = await h.call<DossierResponse>(RPC.residence.submitDossier, payload, { key: personalId, requestId });
+    expect(first).toMatchObject({ ok: true, status: 201 });
+    expect(retry).toEqual(first);
+    const events = await h.sql('SELECT type FROM events WHERE stream_id = $1', [body(first).dossierId]);
+    expect(events).toEqual([{ type: 'DossierReceived' }]);
   });
 
   it('given a received dossier, when approved, then 200 with its history and the approval carries the residence effect', async () => {

@@ -39,7 +39,8 @@ export interface ResidenceHarness {
   app: INestApplication;
   db: TestDatabase;
   prefix: string;
-  call<T = unknown>(type: string, payload: unknown, options?: { clientId?: string; key?: string }): Promise<RpcReply<T>>;
+  /** `requestId` plays the gateway's Idempotency-Key derived id (a retried request). */
+  call<T = unknown>(type: string, payload: unknown, options?: { clientId?: string; key?: string; requestId?: string }): Promise<RpcReply<T>>;
   /** Publishes identity events (envelopes chained like the identity service's) and returns them. */
   publishIdentity(...events: IdentityEnvelopeInput[]): Promise<EventEnvelope[]>;
   /** Publishes envelopes exactly as given (a redelivery). */
@@ -117,7 +118,8 @@ export async function startResidenceHarness(label: string, clock: ManualClock, o
     app,
     db,
     prefix,
-    call: (type, payload, { clientId = 'portal', key } = {}) => client.call('residence', type, payload, meta(clientId), { key }),
+    call: (type, payload, { clientId = 'portal', key, requestId } = {}) =>
+      client.call('residence', type, payload, { ...meta(clientId), ...(requestId ? { requestId } : {}) }, { key }),
     async publishIdentity(...inputs) {
       const envelopes = inputs.map(({ event, streamVersion, eventId }) => {
         position += 1;

@@ -50,6 +50,13 @@ export interface TestStackOptions {
 }
 
 /**
+ * Extra node flags for every app of a test stack, e.g. `D06_STACK_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof"` to profile the apps under a benchmark (node refuses --cpu-prof in
+ * NODE_OPTIONS).
+ */
+const STACK_NODE_ARGS = (process.env['D06_STACK_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+
+/**
  * The whole system as separate processes (the built apps in dist/), on the real broker and
  * Postgres, under a topic prefix and databases of its own: what end-to-end and fault tests
  * run against. Needs `nx run-many -t build` first (the e2e-test target depends on it).
@@ -97,7 +104,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const children = new Map<StackApp, ChildProcess>();
   const spawnApp = (app: StackApp) => {
     const log = createWriteStream(path.join(logDir, `${app}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...STACK_NODE_ARGS, path.join(ROOT, 'dist/apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     children.set(app, child);

@@ -49,14 +49,16 @@ export class SubmitNoticeHandler implements OnModuleInit {
       };
     });
     const noticeId = aggregateIdFor(meta, this.ids, 'notice');
-    if (meta.requestId) {
-      // A retry of a request whose first attempt already stored the notice gets that notice.
-      const earlier = (await store.readStream(noticeId)).find((e) => e.type === 'NoticeSubmitted');
-      if (earlier) {
-        const { wardCode: _w, ...earlierBody } = earlier.data as NoticeSubmittedData;
-        return ok(201, earlierBody);
-      }
-    }
+    // A retry of a request whose first attempt already stored the notice gets that notice. Looked
+    // up only when this attempt cannot append (the stream exists) or is refused (the world moved
+    // since the first attempt): the usual first attempt spends no round trip on it.
+    const earlier = async (): Promise<RpcReply<NoticeBody> | null> => {
+      if (!meta.requestId) return null;
+      const found = (await store.readStream(noticeId)).find((e) => e.type === 'NoticeSubmitted');
+      if (!found) return null;
+      const { wardCode: _w, ...earlierBody } = found.data as NoticeSubmittedData;
+      return ok(201, earlierBody);
+    };
     // The stream is new (its id was generated just now), so there is no history to load: decide
     // on the initial state and append expecting no stream, one round trip fewer per notice.
     const decision = decideNotice(
@@ -73,22 +75,17 @@ export class SubmitNoticeHandler implements OnModuleInit {
       },
       initialNoticeState,
     );
-    if (!decision.ok) return refused(decision.error);
+    if (!decision.ok) return (await earlier()) ?? refused(decision.error);
     const submitted = decision.events.find((e) => e.type === 'NoticeSubmitted');
     if (!submitted || decision.events.length !== 1) throw new Error(`notice ${noticeId}: expected exactly one NoticeSubmitted`);
     try {
       await store.append(noticeId, 'no-stream', [submitted], { meta });
     } catch (err) {
-      // Only a duplicate uuid could get here: say so rather than overwrite anything.
-      // Two attempts of one request raced: the other one stored it; answer with what it stored.
-      if (err instanceof ConcurrencyError && meta.requestId) {
-        const earlier = (await store.readStream(noticeId)).find((e) => e.type === 'NoticeSubmitted');
-        if (earlier) {
-          const { wardCode: _w, ...earlierBody } = earlier.data as NoticeSubmittedData;
-          return ok(201, earlierBody);
-        }
+      // The stream exists: an earlier attempt of this request stored it (answer with what it
+      // stored), or, without a request id, a duplicate uuid (say so rather than overwrite).
+      if (err instanceof ConcurrencyError) {
+        return (await earlier()) ?? refused({ code: 'CONCURRENT_CHANGE', message: `notice ${noticeId} already exists; try again` });
       }
-      if (err instanceof ConcurrencyError) return refused({ code: 'CONCURRENT_CHANGE', message: `notice ${noticeId} already exists; try again` });
       throw err;
     }
     const { wardCode: _ward, ...body }: NoticeSubmittedData = submitted.data;

@@ -51,11 +51,6 @@ export class SubmitDossierHandler implements OnModuleInit {
     const applicant = await findKnownCitizen(ds, input.applicantId);
     const now = this.clock.now();
     const dossierId = aggregateIdFor(meta, this.ids, 'dossier');
-    if (meta.requestId) {
-      // A retry of a request whose first attempt already created the dossier gets that dossier.
-      const existing = await findDossier(ds, dossierId);
-      if (existing) return answer(201, dossierViewOf(existing, now));
-    }
     const command: SubmitDossier = {
       type: 'SubmitDossier',
       dossierId,
@@ -66,7 +61,13 @@ export class SubmitDossierHandler implements OnModuleInit {
       now: formatLocalInstant(now),
     };
     const result = await handleCommand({ store, decider: dossierDecider, streamId: dossierId, command, meta, occurredAt: now });
-    if (!result.ok) return refusal(result.error);
+    if (!result.ok) {
+      // A retry of a request whose first attempt already created the dossier gets that dossier
+      // (the decider refuses a second submission on its stream). Looked up only on refusal: the
+      // first attempt, the usual case, spends no round trip on it.
+      const existing = meta.requestId ? await findDossier(ds, dossierId) : null;
+      return existing ? answer(201, dossierViewOf(existing, now)) : refusal(result.error);
+    }
     const record = await findDossier(ds, dossierId);
     if (!record) throw new Error(`dossier ${dossierId} was appended but is missing from the read model`);
     return answer(201, dossierViewOf(record, now));
