@@ -25,6 +25,10 @@
  *                                         those two faults then, loudly)
  *   FAULTS_DOWN_MS (3000)                 how long a killed process stays down
  *   FAULTS_KEEP=1                         keep the databases and topics after the run
+ *   FAULTS_REPLICAS (1)                   instances of each app (issue 9, scale-out): requests are
+ *                                         spread over the gateways round robin (a retry goes to the
+ *                                         next one, as behind a load balancer) and each fault kills
+ *                                         the first instance of the app while the others keep serving
  *   DATABASE_URL, KAFKA_BROKERS           default: what tools/stack/infra.mjs ensures
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -49,6 +53,7 @@ const CONVERGE_TIMEOUT_MS = 90_000;
 const REQUEST_GIVE_UP_MS = 75_000; // > the gateway's in-flight lease after its own crash (rpc timeout + 30 s)
 const ATTEMPT_TIMEOUT_MS = 8000;
 const JWT_SECRET = `fault-test-${randomUUID()}-${randomUUID()}`;
+const REPLICAS = Number(process.env['FAULTS_REPLICAS'] ?? 1);
 
 type StackApp = 'identity-service' | 'residence-service' | 'lodging-service' | 'gateway';
 type FaultName = StackApp | 'kafka' | 'postgres';
@@ -113,13 +118,16 @@ const history = new Map<string, string[]>();
 const rec: Recorded = { citizens: new Map(), dossiers: new Map(), establishments: new Map(), notices: new Map(), okKeys: new Map() };
 
 // ---------------------------------------------------------------- HTTP client with retries
-let gatewayUrl = '';
+let gatewayUrls: string[] = [];
+let nextGateway = 0;
+/** Round robin over the gateway instances, like a load balancer in front of them. */
+const gatewayUrl = () => gatewayUrls[nextGateway++ % gatewayUrls.length];
 const tokens = new Map<string, string>();
 async function token(clientId: string, fresh = false): Promise<string> {
   if (!fresh && tokens.has(clientId)) return tokens.get(clientId)!;
   for (;;) {
     try {
-      const res = await fetch(`${gatewayUrl}/api/v1/auth/token`, {
+      const res = await fetch(`${gatewayUrl()}/api/v1/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-local-secret` }),
@@ -158,7 +166,7 @@ async function call(clientId: string, method: string, apiPath: string, body: unk
     let status = 0;
     let parsed: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
     try {
-      const res = await fetch(`${gatewayUrl}/api/v1${apiPath}`, {
+      const res = await fetch(`${gatewayUrl()}/api/v1${apiPath}`, {
         method,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(clientId)}`, 'idempotency-key': key, 'x-correlation-id': key },
         body: JSON.stringify(body),
@@ -438,6 +446,27 @@ async function replayCheck(stack: Stack): Promise<string[]> {
   return v;
 }
 
+/**
+ * With replicas, exactly one instance of each service may seal and relay (d06_pipeline_leader on
+ * each instance's /metrics); a stand-by that never took over after its peer's kill would show 0
+ * everywhere, two sealers 2.
+ */
+async function leaderCheck(stack: Stack): Promise<string[]> {
+  const out: string[] = [];
+  for (const app of ['identity-service', 'residence-service', 'lodging-service'] as const) {
+    const leaders = await Promise.all(
+      stack.instancePorts[app].map(async (port) => {
+        const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => '');
+        const m = /^d06_pipeline_leader(?:\{[^}]*\})? (\d+)/m.exec(text);
+        return m ? Number(m[1]) : NaN;
+      }),
+    );
+    log(`${app}: pipeline leader flags by instance ${leaders.join(', ')}`);
+    if (leaders.filter((l) => l === 1).length !== 1) out.push(`${app}: ${leaders.join(', ')} pipeline leaders by instance (exactly one expected)`);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- faults
 async function kill(stack: Stack, fault: FaultName): Promise<void> {
   if (fault === 'kafka') {
@@ -498,6 +527,7 @@ async function main(): Promise<number> {
   const stack = await startTestStack({
     label: 'faults',
     partitions: 3,
+    replicas: REPLICAS,
     env: {
       GATEWAY_JWT_SECRET: JWT_SECRET,
       GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -505,7 +535,7 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env['D06_TEST_LOG_LEVEL'] ?? 'warn',
     },
   });
-  gatewayUrl = stack.gatewayUrl;
+  gatewayUrls = stack.gatewayUrls;
   let code = 0;
   try {
     await Promise.all(['officer', 'portal'].map((c) => token(c)));
@@ -562,10 +592,12 @@ async function main(): Promise<number> {
     const convergeMs = Date.now() - tc;
     const violations = [...figures.permanent, ...figures.violations];
     for (const d of dlq) if (d.messages > 0) violations.push(`${d.topic}: ${d.messages} messages`);
+    violations.push(...(await leaderCheck(stack)));
     log('comparing every projection with a full replay of its store');
     violations.push(...(await replayCheck(stack)));
 
     console.log('\n=== fault test ===');
+    console.log(`instances of each app: ${REPLICAS}${REPLICAS > 1 ? ' (each fault killed the first; the others kept serving)' : ''}`);
     console.log(`faults run: ${faults.join(', ') || '(none)'}${skipped.length ? `; SKIPPED: ${skipped.join(', ')}` : ''}`);
     console.log('fault               down s  recovered after restart s  outage s  2xx meanwhile');
     for (const p of perFault) {

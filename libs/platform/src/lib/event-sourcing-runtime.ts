@@ -81,6 +81,11 @@ export class EventSourcingRuntime {
     return this.consumers;
   }
 
+  /** Whether this instance holds the pipeline's leader lock (runs the sealer and the relay). */
+  get isPipelineLeader(): boolean {
+    return this.pipeline?.isLeader ?? false;
+  }
+
   async pipelineStatus() {
     return this.pipeline?.status() ?? null;
   }

@@ -129,21 +129,27 @@ export class ServiceCoreModule {
       declaration: options.eventSourcing,
       consumerConcurrency: config.rpcConcurrency,
     });
-    const up = new Gauge({ name: 'd06_link_up', help: 'Database and Kafka link state (1 up)', labelNames: ['link'], registers: [registry] });
-    up.set({ link: 'database' }, 0);
-    up.set({ link: 'kafka' }, 0);
-    registry.registerMetric(
-      new Gauge({
-        name: 'd06_links_collected',
-        help: 'Links sampled at scrape time',
-        registers: [],
-        collect() {
-          up.set({ link: 'database' }, db.status === 'up' ? 1 : 0);
-          up.set({ link: 'kafka' }, rpc.kafkaStatus === 'up' ? 1 : 0);
-          this.set(1);
-        },
-      }),
-    );
+    // Sampled at scrape time by the gauges' own collect(), so a scrape shows the links as they
+    // are now (a separate collecting gauge would run after these were already written out).
+    new Gauge({
+      name: 'd06_link_up',
+      help: 'Database and Kafka link state (1 up)',
+      labelNames: ['link'],
+      registers: [registry],
+      collect() {
+        this.set({ link: 'database' }, db.status === 'up' ? 1 : 0);
+        this.set({ link: 'kafka' }, rpc.kafkaStatus === 'up' ? 1 : 0);
+      },
+    });
+    // Replicas of a service elect one of them to seal and relay: exactly one should say 1.
+    new Gauge({
+      name: 'd06_pipeline_leader',
+      help: 'This instance runs the sealer and relay (1) or stands by (0)',
+      registers: [registry],
+      collect() {
+        this.set(runtime.isPipelineLeader ? 1 : 0);
+      },
+    });
     return {
       module: ServiceCoreModule,
       imports: [loggerModule(`${service}-service`, config.logLevel)],

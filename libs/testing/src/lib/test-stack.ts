@@ -23,20 +23,28 @@ export async function freePort(): Promise<number> {
 }
 
 export interface TestStack {
-  /** e.g. http://127.0.0.1:41234 (no trailing slash); the API is under /api/v1. */
+  /** e.g. http://127.0.0.1:41234 (no trailing slash); the API is under /api/v1. The first gateway. */
   gatewayUrl: string;
+  /** Every gateway instance's URL (one per replica), as a load balancer would spread over them. */
+  gatewayUrls: string[];
+  /** Instances of each app (TestStackOptions.replicas). */
+  replicas: number;
   prefix: string;
   databases: Record<StackApp, string>;
+  /** The HTTP port of each app's first instance. */
   ports: Record<StackApp, number>;
+  /** The HTTP ports of every instance of each app. */
+  instancePorts: Record<StackApp, number[]>;
   infra: TestInfra;
   /** A bearer token of a demo client (secret `<clientId>-local-secret`). */
   token(clientId: string): Promise<string>;
-  /** fetch against the gateway with JSON in and out. */
-  http(method: string, apiPath: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** fetch against a gateway (the first unless `gateway` names another replica) with JSON in and out. */
+  http(method: string, apiPath: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; gateway?: number }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** A direct connection to one app's database. */
   query<T = Record<string, unknown>>(app: StackApp, sql: string, params?: unknown[]): Promise<T[]>;
-  kill(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
-  restart(app: StackApp): Promise<void>;
+  /** Kills one instance of `app` (replica 0 unless told). */
+  kill(app: StackApp, signal?: NodeJS.Signals, replica?: number): Promise<void>;
+  restart(app: StackApp, replica?: number): Promise<void>;
   waitHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -47,7 +55,20 @@ export interface TestStackOptions {
   /** Apps to run (default all four). */
   apps?: readonly StackApp[];
   partitions?: number;
+  /**
+   * Instances of each app (default 1). Replicas of an app share its database and consumer
+   * groups, as Deployments with several pods do: Kafka spreads the partitions over them and
+   * one instance at a time runs the sealer and relay. Each has an HTTP port of its own.
+   */
+  replicas?: number;
 }
+
+const PORT_VARIABLE: Record<StackApp, string> = {
+  'identity-service': 'IDENTITY_HTTP_PORT',
+  'residence-service': 'RESIDENCE_HTTP_PORT',
+  'lodging-service': 'LODGING_HTTP_PORT',
+  gateway: 'GATEWAY_PORT',
+};
 
 /**
  * Extra node flags for every app of a test stack, e.g. `D06_STACK_NODE_ARGS="--cpu-prof
@@ -76,8 +97,14 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     'lodging-service': `${base}_lodging`,
     gateway: `${base}_gateway`,
   } as Record<StackApp, string>;
-  const ports = {} as Record<StackApp, number>;
-  for (const app of STACK_APPS) ports[app] = await freePort();
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a positive integer, not ${replicas}`);
+  const instancePorts = {} as Record<StackApp, number[]>;
+  for (const app of STACK_APPS) {
+    instancePorts[app] = [];
+    for (let r = 0; r < replicas; r++) instancePorts[app].push(await freePort());
+  }
+  const ports = Object.fromEntries(STACK_APPS.map((app) => [app, instancePorts[app][0]])) as Record<StackApp, number>;
   const logDir = path.join(ROOT, '.data/test-logs', base);
   mkdirSync(logDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -101,19 +128,28 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     D06_DB_POOL_SIZE: process.env['D06_TEST_DB_POOL_SIZE'] ?? '6',
     ...options.env,
   };
-  const children = new Map<StackApp, ChildProcess>();
-  const spawnApp = (app: StackApp) => {
-    const log = createWriteStream(path.join(logDir, `${app}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...STACK_NODE_ARGS, path.join(ROOT, 'dist/apps', app, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const children = new Map<string, ChildProcess>();
+  const instanceName = (app: StackApp, replica: number) => (replicas === 1 ? app : `${app}-${replica}`);
+  const spawnApp = (app: StackApp, replica: number) => {
+    const name = instanceName(app, replica);
+    const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [...STACK_NODE_ARGS, path.join(ROOT, 'dist/apps', app, 'main.js')], {
+      cwd: ROOT,
+      env: { ...env, [PORT_VARIABLE[app]]: String(instancePorts[app][replica]) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    children.set(app, child);
+    children.set(name, child);
   };
-  for (const app of apps) spawnApp(app);
+  for (const app of apps) for (let r = 0; r < replicas; r++) spawnApp(app, r);
 
-  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-  const http: TestStack['http'] = async (method, apiPath, { token, body, headers = {} } = {}) => {
-    const res = await fetch(`${gatewayUrl}${apiPath.startsWith('/api') || apiPath.startsWith('/health') || apiPath.startsWith('/metrics') ? apiPath : `/api/v1${apiPath}`}`, {
+  const gatewayUrls = instancePorts.gateway.map((port) => `http://127.0.0.1:${port}`);
+  const gatewayUrl = gatewayUrls[0];
+  const http: TestStack['http'] = async (method, apiPath, { token, body, headers = {}, gateway = 0 } = {}) => {
+    const target = gatewayUrls[gateway];
+    if (!target) throw new Error(`no gateway replica ${gateway} (the stack runs ${replicas})`);
+    const res = await fetch(`${target}${apiPath.startsWith('/api') || apiPath.startsWith('/health') || apiPath.startsWith('/metrics') ? apiPath : `/api/v1${apiPath}`}`, {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -132,7 +168,13 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     return { status: res.status, body: parsed, headers: res.headers };
   };
   const waitHealthy = async (timeoutMs = 90_000) => {
-    await eventually(async () => (await http('GET', '/health')).status === 200, { timeoutMs, intervalMs: 250, what: `stack ${base} healthy (logs: ${logDir})` });
+    const healthy = async (url: string) => (await fetch(`${url}/health`).catch(() => null))?.status === 200;
+    // Every gateway (which asks each service over Kafka) and, with replicas, every service instance.
+    const urls = [
+      ...gatewayUrls,
+      ...(replicas > 1 ? apps.filter((a) => a !== 'gateway').flatMap((a) => instancePorts[a].map((p) => `http://127.0.0.1:${p}`)) : []),
+    ];
+    await eventually(async () => (await Promise.all(urls.map(healthy))).every(Boolean), { timeoutMs, intervalMs: 250, what: `stack ${base} healthy (logs: ${logDir})` });
   };
   const tokens = new Map<string, string>();
   const stop = async () => {
@@ -161,9 +203,12 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   };
   const stack: TestStack = {
     gatewayUrl,
+    gatewayUrls,
+    replicas,
     prefix,
     databases,
     ports,
+    instancePorts,
     infra,
     http,
     async token(clientId) {
@@ -183,17 +228,17 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
         await c.end();
       }
     },
-    async kill(app, signal = 'SIGKILL') {
-      const c = children.get(app);
+    async kill(app, signal = 'SIGKILL', replica = 0) {
+      const c = children.get(instanceName(app, replica));
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill(signal);
       });
     },
-    async restart(app) {
-      await stack.kill(app, 'SIGTERM');
-      spawnApp(app);
+    async restart(app, replica = 0) {
+      await stack.kill(app, 'SIGTERM', replica);
+      spawnApp(app, replica);
     },
     waitHealthy,
     stop,

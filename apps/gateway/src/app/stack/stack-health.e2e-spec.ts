@@ -42,6 +42,14 @@ describe('the whole stack', () => {
     expect(docs.body.openapi).toMatch(/^3\./);
   });
 
+  it('given a healthy service, when its /metrics is scraped, then its links read up and it leads its pipeline, as of that scrape', async () => {
+    await stack.waitHealthy();
+    const text = await (await fetch(`http://127.0.0.1:${stack.ports['identity-service']}/metrics`)).text();
+    expect(text).toMatch(/^d06_link_up\{link="database"[^}]*\} 1$/m);
+    expect(text).toMatch(/^d06_link_up\{link="kafka"[^}]*\} 1$/m);
+    expect(text).toMatch(/^d06_pipeline_leader(\{[^}]*\})? 1$/m);
+  });
+
   it('given a service killed, when /health is asked, then it is 503 naming that service down; after a restart it is 200 again', async () => {
     await stack.kill('lodging-service');
     const down = await eventually(
