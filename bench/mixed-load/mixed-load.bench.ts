@@ -14,6 +14,8 @@
  *
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/mixed-load/mixed-load.bench.ts
  *   MIXED_RATES=50,100,200,400   MIXED_SECONDS=20   BENCH_QUICK=1 (5 s per step)
+ *   MIXED_REPLICAS=1,2           one platform run per entry, with that many instances of each app
+ *                                (the baseline runs beside the first)
  *   DATABASE_URL, KAFKA_BROKERS: as for the tests (npm run bench sets them)
  * Always starts a stack of its own (startTestStack: rate limit lifted, 12 partitions, logs at warn)
  * so that it can find its processes; GATEWAY_URL from bench/run.mjs is ignored.
@@ -32,6 +34,8 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const RATES = (process.env['MIXED_RATES'] ?? '50,100,200,400').split(',').map(Number);
 const SECONDS = Number(process.env['MIXED_SECONDS'] ?? (QUICK ? 5 : 20));
 const MAX_IN_FLIGHT = Number(process.env['MIXED_MAX_IN_FLIGHT'] ?? 256);
+// Instances of each app, one platform run per entry (issue 9: scale-out on Kafka partitions).
+const REPLICAS = (process.env['MIXED_REPLICAS'] ?? '1,2').split(',').map(Number);
 const TIMEOUT_MS = 10_000;
 const WARDS = listWards('01').map((w) => w.code).slice(1, 30);
 const HOME = { provinceCode: '01', wardCode: listWards('01')[0].code, detail: 'Số 1' };
@@ -44,15 +48,16 @@ const newPersonalId = () => `001090${String(++idSerial % 1_000_000).padStart(6, 
 const localInstant = (offsetMs: number) => `${new Date(Date.now() + offsetMs + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
 
 interface Target {
-  name: 'platform' | 'baseline';
-  base: string; // .../api/v1
+  name: string; // 'baseline', 'platform' or 'platform x2'
+  bases: string[]; // .../api/v1 of each gateway instance: requests go round robin, as behind a load balancer
   headers: Record<string, Record<string, string>>; // per client
 }
 
+let roundRobin = 0;
 async function post(t: Target, client: string, apiPath: string, body: unknown): Promise<{ status: number; body: any; ms: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const started = performance.now();
   try {
-    const res = await fetch(`${t.base}${apiPath}`, {
+    const res = await fetch(`${t.bases[roundRobin++ % t.bases.length]}${apiPath}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...t.headers[client] },
       body: JSON.stringify(body),
@@ -133,27 +138,29 @@ function rssMiB(pid: number): number {
     return NaN;
   }
 }
-/** The stack's app processes: node processes whose environment carries its instance id. */
-function stackPids(instanceId: string): Record<string, number> {
-  const out: Record<string, number> = {};
+/** The stack's app processes (every instance): node processes whose environment carries its instance id. */
+function stackPids(instanceId: string): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       const m = /dist\/apps\/([a-z-]+)\/main\.js/.exec(cmd);
       if (!m) continue;
-      if (readFileSync(`/proc/${d}/environ`, 'utf8').includes(`D06_INSTANCE_ID=${instanceId}\0`)) out[m[1]] = Number(d);
+      if (readFileSync(`/proc/${d}/environ`, 'utf8').includes(`D06_INSTANCE_ID=${instanceId}\0`)) (out[m[1]] ??= []).push(Number(d));
     } catch {
       // gone or not ours
     }
   }
   const kafkaPidFile = path.join(ROOT, '.data/kafka/kafka.pid');
-  if (existsSync(kafkaPidFile)) out['kafka (shared)'] = Number(readFileSync(kafkaPidFile, 'utf8').trim());
+  if (existsSync(kafkaPidFile)) out['kafka (shared)'] = [Number(readFileSync(kafkaPidFile, 'utf8').trim())];
   return out;
 }
 
 interface ProcFigures {
+  /** all instances together, in % of one core */
   cpuPercent: number;
+  /** the largest instance */
   peakRssMiB: number;
 }
 
@@ -178,7 +185,7 @@ interface Step {
 
 const pct = (xs: number[], p: number) => (xs.length ? Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]) : NaN);
 
-async function step(t: Target, w: World, rate: number, pids: Record<string, number>, lagSampler?: () => Promise<number | null>): Promise<Step> {
+async function step(t: Target, w: World, rate: number, pids: Record<string, number[]>, lagSampler?: () => Promise<number | null>): Promise<Step> {
   const latencies: number[] = [];
   const non2xx: Record<string, number> = {};
   let issued = 0;
@@ -186,7 +193,8 @@ async function step(t: Target, w: World, rate: number, pids: Record<string, numb
   let shed = 0;
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
-  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuTicks(p)]));
+  const ticks = (list: number[]) => list.reduce((sum, p) => sum + cpuTicks(p), 0);
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, ticks(p)]));
   const peak: Record<string, number> = {};
   const started = Date.now();
   const end = started + SECONDS * 1000;
@@ -221,12 +229,12 @@ async function step(t: Target, w: World, rate: number, pids: Record<string, numb
     }
     if (Date.now() - lastRss > 1000) {
       lastRss = Date.now();
-      for (const [k, p] of Object.entries(pids)) peak[k] = Math.max(peak[k] ?? 0, rssMiB(p) || 0);
+      for (const [k, list] of Object.entries(pids)) for (const p of list) peak[k] = Math.max(peak[k] ?? 0, rssMiB(p) || 0);
     }
     await sleep(5);
   }
   const issueEnd = Date.now();
-  const cpu1 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuTicks(p)]));
+  const cpu1 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, ticks(p)]));
   await Promise.all([...pending]);
   sampling = false;
   await sampler;
@@ -319,7 +327,7 @@ function lagSampler(stack: TestStack, t: Target, applicants: string[]): () => Pr
 
 // ---------------------------------------------------------------- output
 function table(steps: Step[]): string {
-  const head = ['target', 'offered/s', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'shed', 'lag p50/p99 ms', 'CPU % (gw/id/res/lod)', 'peak RSS MiB (gw/id/res/lod)', 'load avg'];
+  const head = ['target', 'offered/s', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'shed', 'lag p50/p99 ms', 'CPU % (gw/id/res/lod, all instances)', 'peak RSS MiB (gw/id/res/lod, largest instance)', 'load avg'];
   const apps = ['gateway', 'identity-service', 'residence-service', 'lodging-service'];
   const lines = steps.map((s) => [
     s.target,
@@ -330,8 +338,8 @@ function table(steps: Step[]): string {
     String(Object.values(s.non2xx).reduce((a, b) => a + b, 0)),
     String(s.shed),
     s.lagP50Ms === null ? '-' : `${s.lagP50Ms}/${s.lagP99Ms}`,
-    s.target === 'platform' ? apps.map((a) => s.processes[a]?.cpuPercent ?? '-').join('/') : String(s.processes['baseline']?.cpuPercent ?? '-'),
-    s.target === 'platform' ? apps.map((a) => s.processes[a]?.peakRssMiB ?? '-').join('/') : String(s.processes['baseline']?.peakRssMiB ?? '-'),
+    s.target !== 'baseline' ? apps.map((a) => s.processes[a]?.cpuPercent ?? '-').join('/') : String(s.processes['baseline']?.cpuPercent ?? '-'),
+    s.target !== 'baseline' ? apps.map((a) => s.processes[a]?.peakRssMiB ?? '-').join('/') : String(s.processes['baseline']?.peakRssMiB ?? '-'),
     String(s.loadAverage),
   ]);
   const md = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -342,43 +350,65 @@ async function main(): Promise<void> {
   const serverUrl = process.env['DATABASE_URL'];
   if (!serverUrl || !process.env['KAFKA_BROKERS']) throw new Error('DATABASE_URL and KAFKA_BROKERS must be set (npm run bench does it)');
   log(`rates ${RATES.join(', ')} req/s, ${SECONDS} s each, per target; machine ${os.cpus().length} x ${os.cpus()[0]?.model}, load average ${os.loadavg()[0].toFixed(1)}`);
-  const stack = await startTestStack({ label: 'bench_mixed', partitions: 12, env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', D06_TEST_LOG_LEVEL: 'warn' } });
-  const baseline = await startBaseline(serverUrl);
   const steps: Step[] = [];
+  const baseline = await startBaseline(serverUrl);
   try {
-    const platform: Target = { name: 'platform', base: `${stack.gatewayUrl}/api/v1`, headers: await tokenHeaders(`${stack.gatewayUrl}/api/v1`) };
-    const plain: Target = { name: 'baseline', base: baseline.base, headers: { portal: {}, officer: {} } };
-    log('seeding both (24 establishments, 600 citizens each)');
-    const [pw, bw] = [await seed(platform, 600), await seed(plain, 600)];
-    const lagApplicants = pw.citizens.slice(500);
-    // The applicants must be known to residence before they can apply.
-    for (let i = 0; i < 300; i++) {
-      const [{ n }] = await stack.query<{ n: number }>('residence-service', 'SELECT count(*)::int AS n FROM known_citizens WHERE personal_id = ANY($1::text[])', [pw.citizens]);
-      if (n === pw.citizens.length) break;
-      await sleep(200);
-    }
-    const pids = stackPids(stack.prefix.slice(0, -1));
-    log(`processes: ${JSON.stringify(pids)}`);
-    for (const rate of RATES) {
-      log(`platform at ${rate}/s`);
-      steps.push(await step(platform, pw, rate, pids, lagSampler(stack, platform, lagApplicants)));
-      log(`baseline at ${rate}/s`);
-      steps.push(await step(plain, bw, rate, { baseline: baseline.child.pid! }));
+    const plain: Target = { name: 'baseline', bases: [baseline.base], headers: { portal: {}, officer: {} } };
+    log('seeding the baseline (24 establishments, 600 citizens)');
+    const bw = await seed(plain, 600);
+    for (const [run, replicas] of REPLICAS.entries()) {
+      const name = replicas === 1 ? 'platform' : `platform x${replicas}`;
+      log(`starting ${name} (${replicas} instance(s) of each app)`);
+      const stack = await startTestStack({
+        label: 'bench_mixed',
+        partitions: 12,
+        replicas,
+        env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', D06_TEST_LOG_LEVEL: 'warn' },
+      });
+      try {
+        const bases = stack.gatewayUrls.map((u) => `${u}/api/v1`);
+        const platform: Target = { name, bases, headers: await tokenHeaders(bases[0]) };
+        log(`seeding ${name} (24 establishments, 600 citizens)`);
+        const pw = await seed(platform, 600);
+        const lagApplicants = pw.citizens.slice(500);
+        // The applicants must be known to residence before they can apply.
+        for (let i = 0; i < 300; i++) {
+          const [{ n }] = await stack.query<{ n: number }>('residence-service', 'SELECT count(*)::int AS n FROM known_citizens WHERE personal_id = ANY($1::text[])', [pw.citizens]);
+          if (n === pw.citizens.length) break;
+          await sleep(200);
+        }
+        const pids = stackPids(stack.prefix.slice(0, -1));
+        log(`processes: ${JSON.stringify(pids)}`);
+        for (const rate of RATES) {
+          log(`${name} at ${rate}/s`);
+          steps.push(await step(platform, pw, rate, pids, lagSampler(stack, platform, lagApplicants)));
+          // The baseline once, beside the first platform run, at the same rates.
+          if (run === 0) {
+            log(`baseline at ${rate}/s`);
+            steps.push(await step(plain, bw, rate, { baseline: [baseline.child.pid!] }));
+          }
+        }
+      } finally {
+        await stack.stop().catch(() => undefined);
+      }
     }
   } finally {
     await baseline.drop().catch(() => undefined);
-    await stack.stop().catch(() => undefined);
   }
   const best = (name: string) => Math.max(...steps.filter((s) => s.target === name).map((s) => s.throughput));
   const ratio = Math.round((best('platform') / best('baseline')) * 100) / 100;
+  const scaleOut = Object.fromEntries(
+    REPLICAS.filter((r) => r > 1).map((r) => [`x${r}`, Math.round((best(`platform x${r}`) / best('platform')) * 100) / 100]),
+  );
   const md = table(steps);
   console.log(`\n${md}\n`);
   log(`best 2xx/s: platform ${best('platform')}, baseline ${best('baseline')}; ratio ${ratio}`);
+  for (const [k, v] of Object.entries(scaleOut)) log(`scale-out ${k}: best 2xx/s ${v} times one instance each`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
     path.join(ROOT, 'bench/results/mixed-load.json'),
-    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
+    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, replicas: REPLICAS, scaleOut, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
   );
   log('wrote bench/results/mixed-load.json');
 }
