@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -126,6 +127,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     GATEWAY_PORT: String(ports.gateway),
     // Parallel suites each run four apps against one server with 100 connections.
     D06_DB_POOL_SIZE: process.env['D06_TEST_DB_POOL_SIZE'] ?? '6',
+    // One signing key for the whole stack: a token from one gateway instance is good at the
+    // others and after a gateway restart, as in a deployment (each would make its own otherwise).
+    GATEWAY_JWT_SECRET: randomBytes(24).toString('hex'),
     ...options.env,
   };
   const children = new Map<string, ChildProcess>();

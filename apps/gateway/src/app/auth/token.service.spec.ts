@@ -49,6 +49,23 @@ describe('TokenService', () => {
     await expect(tokens.verify(accessToken)).rejects.toThrow(new InvalidTokenError('The access token has expired.'));
   });
 
+  it('given a token already verified (and remembered), when used past its expiry, then it is refused as expired', async () => {
+    const { accessToken } = await tokens.issue(registry.get('portal')!);
+    await expect(tokens.verify(accessToken)).resolves.toMatchObject({ clientId: 'portal' });
+    clock.advance(15 * 60_000 + 4000);
+    await expect(tokens.verify(accessToken)).resolves.toMatchObject({ clientId: 'portal' });
+    clock.advance(1000);
+    await expect(tokens.verify(accessToken)).rejects.toThrow(new InvalidTokenError('The access token has expired.'));
+  });
+
+  it('given a token already verified, when a copy with an altered payload but the same signature comes, then it is refused', async () => {
+    const { accessToken } = await tokens.issue(registry.get('portal')!);
+    await tokens.verify(accessToken);
+    const [h, , s] = accessToken.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...decodeJwt(accessToken), scope: 'audit:read' })).toString('base64url');
+    await expect(tokens.verify(`${h}.${forged}.${s}`)).rejects.toThrow('The access token is not valid.');
+  });
+
   it('given a token whose payload was altered, when verified, then it is refused', async () => {
     const { accessToken } = await tokens.issue(registry.get('portal')!);
     const [h, , s] = accessToken.split('.');
