@@ -1,6 +1,5 @@
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue/index.js');
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

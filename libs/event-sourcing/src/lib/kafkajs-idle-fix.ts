@@ -20,7 +20,6 @@ const PATCHED = Symbol.for('d06.kafkajs-idle-fix');
 
 function loadRequestQueue(): RequestQueueClass {
   // Not part of kafkajs' typed API: the class behind every broker connection.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('kafkajs/src/network/requestQueue/index.js') as RequestQueueClass;
 }
 
