@@ -13,10 +13,9 @@ import {
   type RequestMeta,
   type RpcReply,
 } from '@d06/contracts';
-import { envelopeToMessage, parseEnvelope, sealEnvelope } from '@d06/event-sourcing';
+import { ensureTopics, envelopeToMessage, parseEnvelope, sealEnvelope } from '@d06/event-sourcing';
 import { ResilientRpcClient, type IdGenerator } from '@d06/platform';
 import {
-  createPlatformTopics,
   createTestDatabase,
   deleteTopicsWithPrefix,
   eventually,
@@ -63,7 +62,7 @@ export async function startResidenceHarness(label: string, clock: ManualClock, o
   const infra = testInfra();
   const db = await createTestDatabase(label);
   const prefix = uniqueTopicPrefix(label);
-  await createPlatformTopics(prefix, 3, infra);
+  await ensureTopics(testKafka(infra), prefix, { partitions: 3 });
   const config = loadResidenceConfig({
     DATABASE_URL: infra.databaseUrl,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { allTopics } from '@d06/contracts';
 
 /**
  * Where the tests find Postgres and Kafka. The jest global set-up of the int and e2e targets
@@ -75,30 +74,6 @@ export function testKafka(infra = testInfra(), clientId = 'd06-test'): Kafka {
 /** A topic prefix of its own for one suite, e.g. `t_gateway_1a2b3c4d.`. */
 export function uniqueTopicPrefix(label: string): string {
   return `${uniqueName(label)}.`;
-}
-
-/** Creates every platform topic under `prefix` (the apps do this too; tests may need it first). */
-export async function createPlatformTopics(prefix: string, partitions = 3, infra = testInfra()): Promise<void> {
-  const admin = testKafka(infra).admin();
-  await admin.connect();
-  try {
-    const topics = allTopics(prefix).map(({ topic }) => topic);
-    // Not kafkajs' waitForLeaders: on KRaft a new topic's metadata lags its creation for a moment,
-    // and that option gives up on "does not host this topic-partition" instead of waiting.
-    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ready = await admin
-        .fetchTopicMetadata({ topics })
-        .then((m) => m.topics.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)))
-        .catch(() => false);
-      if (ready) return;
-      if (Date.now() > deadline) throw new Error(`topics under ${prefix} have no leaders after 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Deletes every topic whose name starts with `prefix` (a suite's clean-up). */

@@ -1,9 +1,9 @@
 import type { Consumer } from 'kafkajs';
 import { GENESIS_HASH, HEADERS, topicNames, type TopicNames } from '@d06/contracts';
-import { envelopeToMessage, sealEnvelope } from '@d06/event-sourcing';
+import { ensureTopics, envelopeToMessage, sealEnvelope } from '@d06/event-sourcing';
 import { IDENTITY_READ_MODEL_MIGRATIONS } from '@d06/identity-read-model';
 import { KNOWN_CITIZENS_CONSUMER, RESIDENCE_READ_MODEL_MIGRATIONS } from '@d06/residence-read-model';
-import { createPlatformTopics, deleteTopicsWithPrefix, eventually, testKafka, uniqueName, uniqueTopicPrefix } from '@d06/testing';
+import { deleteTopicsWithPrefix, eventually, testKafka, uniqueName, uniqueTopicPrefix } from '@d06/testing';
 import { address, citizen, expectCode, ops, opsEnv, registered, storeFixture, testUuid, type StoreFixture } from '../../testing/ops-test-kit';
 
 jest.setTimeout(60_000);
@@ -48,7 +48,7 @@ describe('dlq (dead letters in Postgres, Kafka)', () => {
   beforeAll(async () => {
     prefix = uniqueTopicPrefix('ops_dlq');
     topics = topicNames(prefix);
-    await createPlatformTopics(prefix, 3);
+    await ensureTopics(testKafka(), prefix, { partitions: 3 });
     residence = await storeFixture('ops_dlq_residence', 'residence', RESIDENCE_READ_MODEL_MIGRATIONS, []);
     identity = await storeFixture('ops_dlq_identity', 'identity', IDENTITY_READ_MODEL_MIGRATIONS, []);
     env = opsEnv({ databases: { residence: residence.db.name, identity: identity.db.name }, topicPrefix: prefix });

@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { HEADERS, topicNames, type IdentityEvent, type TopicNames } from '@d06/contracts';
-import { EventConsumer, parseEnvelope, projectionChecksum, quietLogger, Relay } from '@d06/event-sourcing';
+import { EventConsumer, ensureTopics, parseEnvelope, projectionChecksum, quietLogger, Relay } from '@d06/event-sourcing';
 import { IDENTITY_PROJECTIONS, IDENTITY_READ_MODEL_MIGRATIONS } from '@d06/identity-read-model';
 import {
   KNOWN_CITIZENS_CONSUMER,
@@ -10,7 +10,7 @@ import {
   knownCitizensIgnoredTypes,
   knownCitizensValidators,
 } from '@d06/residence-read-model';
-import { createPlatformTopics, deleteTopicsWithPrefix, eventually, testKafka, uniqueName, uniqueTopicPrefix } from '@d06/testing';
+import { deleteTopicsWithPrefix, eventually, testKafka, uniqueName, uniqueTopicPrefix } from '@d06/testing';
 import {
   accessed,
   address,
@@ -74,7 +74,7 @@ describe('republish (identity store, Kafka, the residence consumer)', () => {
     prefix = uniqueTopicPrefix('ops_republish');
     topics = topicNames(prefix);
     kafka = testKafka();
-    await createPlatformTopics(prefix, 3);
+    await ensureTopics(kafka, prefix, { partitions: 3 });
     identity = await storeFixture('ops_republish_identity', 'identity', IDENTITY_READ_MODEL_MIGRATIONS, IDENTITY_PROJECTIONS);
     residence = await storeFixture('ops_republish_residence', 'residence', RESIDENCE_READ_MODEL_MIGRATIONS, []);
     env = opsEnv({ databases: { identity: identity.db.name }, topicPrefix: prefix });
