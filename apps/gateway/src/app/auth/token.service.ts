@@ -31,7 +31,7 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 const VERIFIED_CACHE_SIZE = 10_000;
 
 interface VerifiedToken {
-  sub: string;
+  sub: unknown;
   scope: unknown;
   jti: unknown;
   expMs: number;
@@ -87,7 +87,7 @@ export class TokenService implements OnModuleInit {
     }
     const client = typeof payload.sub === 'string' ? this.clients.get(payload.sub) : undefined;
     if (!client) throw new InvalidTokenError('The access token names an unknown client.');
-    const claimed = typeof payload['scope'] === 'string' ? payload['scope'].split(' ').filter(isScope) : [];
+    const claimed = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(isScope) : [];
     const held = new Set(client.scopes);
     return { clientId: client.clientId, scopes: new Set(claimed.filter((s) => held.has(s))), tokenId: String(payload.jti) };
   }
@@ -107,7 +107,7 @@ export class TokenService implements OnModuleInit {
       if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('The access token has expired.');
       throw new InvalidTokenError('The access token is not valid.');
     }
-    const verified: VerifiedToken = { sub: String(payload.sub), scope: payload['scope'], jti: payload.jti, expMs: Number(payload.exp) * 1000 };
+    const verified: VerifiedToken = { sub: payload.sub, scope: payload['scope'], jti: payload.jti, expMs: Number(payload.exp) * 1000 };
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, verified);
     return verified;
