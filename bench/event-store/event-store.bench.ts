@@ -235,7 +235,7 @@ function rate(events: number, appends: number, seconds: number): AppendResult {
 }
 
 async function unsealed(ds: DataSource): Promise<number> {
-  const rows = await ds.query('SELECT count(*)::int AS n FROM events WHERE position IS NULL');
+  const rows = await ds.query('SELECT coalesce(sum(cardinality(seqs)), 0)::int AS n FROM event_pending');
   return rows[0].n as number;
 }
 

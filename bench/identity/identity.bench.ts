@@ -78,7 +78,7 @@ async function waitForQuiet(stack: TestStack): Promise<void> {
   for (;;) {
     const [head] = await stack.query<{ head: string | null; published: string | null }>(
       'identity-service',
-      'SELECT (SELECT max(position) FROM events) AS head, (SELECT max(position) FROM relay_checkpoints) AS published',
+      'SELECT (SELECT max(position) FROM event_seals) AS head, (SELECT max(position) FROM relay_checkpoints) AS published',
     );
     if (head.head !== null && head.head === head.published) break;
     if (Date.now() > deadline) throw new Error('the identity relay did not catch up');

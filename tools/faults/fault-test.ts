@@ -381,8 +381,8 @@ async function convergenceCheck(stack: Stack): Promise<Figures> {
     const [p] = await rows<{ unsealed: number; head: number; relays: { name: string; position: number }[] | null; dead: number }>(
       stack,
       app,
-      `SELECT (SELECT count(*)::int FROM events WHERE position IS NULL) AS unsealed,
-              (SELECT coalesce(max(position), 0)::int FROM events) AS head,
+      `SELECT (SELECT coalesce(sum(cardinality(seqs)), 0)::int FROM event_pending) AS unsealed,
+              (SELECT coalesce(max(position), 0)::int FROM event_seals) AS head,
               (SELECT json_agg(json_build_object('name', name, 'position', position)) FROM relay_checkpoints) AS relays,
               (SELECT count(*)::int FROM dead_letters WHERE retried_at IS NULL) AS dead`,
     );
@@ -423,7 +423,7 @@ async function replayCheck(stack: Stack): Promise<string[]> {
     await ds.initialize();
     try {
       const store = new EventStore({ dataSource: ds, service });
-      const [{ head }] = await ds.query('SELECT coalesce(max(position), 0)::int AS head FROM events');
+      const [{ head }] = await ds.query('SELECT coalesce(max(position), 0)::int AS head FROM event_seals');
       for (const projection of projections) {
         const schema = `faultchk_${projection.name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
         try {

@@ -9,6 +9,30 @@ import { normalizeActor, type RecordedEvent, type StoredMetadata } from './recor
 export const EVENT_COLUMNS = `seq, position, stream_id, stream_version, event_id, type, schema_version, data, metadata,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, prev_hash, hash`;
 
+/**
+ * Sealed events in position order, read from `event_seals` (its primary key gives the order and
+ * the range) with one `event_log` lookup per row. `OFFSET 0` keeps each lookup a nested-loop
+ * probe: left to the planner, a fresh table without statistics once got a hash join over the
+ * whole log for every batch. `where` and `tail` may use `s.` (seals) and `l.` (log) columns.
+ */
+export function sealedEventsSql(where: string, tail: string, extraColumns = ''): string {
+  return `SELECT l.seq, s.position, l.stream_id, l.stream_version, l.event_id, l.type, l.schema_version, l.data, l.metadata,
+    to_char(l.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, s.prev_hash, s.hash${extraColumns}
+    FROM event_seals s CROSS JOIN LATERAL (SELECT * FROM event_log WHERE event_log.seq = s.seq OFFSET 0) l
+   WHERE ${where} ${tail}`;
+}
+
+/** A stream's events, sealed or not, with the same forced per-row probe into `event_seals`. */
+export const STREAM_EVENTS_SQL = `SELECT l.seq, s.position, l.stream_id, l.stream_version, l.event_id, l.type, l.schema_version, l.data, l.metadata,
+    to_char(l.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, s.prev_hash, s.hash
+    FROM event_log l
+    LEFT JOIN LATERAL (SELECT position, prev_hash, hash FROM event_seals WHERE event_seals.seq = l.seq OFFSET 0) s ON true
+   WHERE l.stream_id = $1 AND l.stream_version > $2 ORDER BY l.stream_version`;
+
+/** EVENT_COLUMNS straight from `event_log`, for rows known to be unsealed (the sealer's batch). */
+export const UNSEALED_EVENT_COLUMNS = `seq, NULL::bigint AS position, stream_id, stream_version, event_id, type, schema_version, data, metadata,
+  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, NULL::text AS prev_hash, NULL::text AS hash`;
+
 export interface EventRow {
   seq: string;
   position: string | null;

@@ -187,7 +187,7 @@ describe('EventStore (Postgres)', () => {
     assertStreamOrder(seen);
     // Rolled-back transactions burnt sequence values: seq has holes, positions have none.
     const holes = await h.dataSource.query(
-      `SELECT (max(seq) - min(seq) + 1 - count(*))::int AS holes FROM events WHERE stream_id LIKE $1`,
+      `SELECT (max(seq) - min(seq) + 1 - count(*))::int AS holes FROM event_log WHERE stream_id LIKE $1`,
       [`${prefix}%`],
     );
     return { committed, elapsed, seqHoles: holes[0].holes as number };
@@ -251,14 +251,20 @@ describe('EventStore (Postgres)', () => {
         count: 10,
         head: { position: 10, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
       });
-      // Sealed rows are immutable...
-      await expect(local.dataSource.query(`UPDATE events SET data = '{}' WHERE position = 7`)).rejects.toThrow(/immutable/);
-      await expect(local.dataSource.query(`DELETE FROM events WHERE position = 7`)).rejects.toThrow(/immutable/);
-      // ...unless someone with owner rights switches the guard off: verify still catches it.
-      await local.dataSource.query('ALTER TABLE events DISABLE TRIGGER events_sealed_immutable');
+      // Stored events and their seals are immutable...
+      const row = (position: number) => `seq = (SELECT seq FROM event_seals WHERE position = ${position})`;
+      await expect(local.dataSource.query(`UPDATE event_log SET data = '{}' WHERE ${row(7)}`)).rejects.toThrow(/immutable/);
+      await expect(local.dataSource.query(`DELETE FROM event_log WHERE ${row(7)}`)).rejects.toThrow(/immutable/);
+      await expect(local.dataSource.query(`UPDATE event_seals SET hash = repeat('a', 64) WHERE position = 7`)).rejects.toThrow(/immutable/);
+      await expect(local.dataSource.query(`DELETE FROM event_seals WHERE position = 7`)).rejects.toThrow(/immutable/);
+      await expect(local.dataSource.query(`UPDATE events SET data = '{}' WHERE position = 7`)).rejects.toThrow();
+      // ...unless someone with owner rights switches the guards off: verify still catches it.
+      await local.dataSource.query('ALTER TABLE event_log DISABLE TRIGGER event_log_immutable');
+      await local.dataSource.query('ALTER TABLE event_seals DISABLE TRIGGER event_seals_immutable');
       const runner = local.dataSource.createQueryRunner();
       await runner.connect();
-      await runner.query('CREATE TABLE events_backup AS SELECT * FROM events');
+      await runner.query('CREATE TABLE event_log_backup AS SELECT * FROM event_log');
+      await runner.query('CREATE TABLE event_seals_backup AS SELECT * FROM event_seals');
       const tamperOn = async (sql: string, position: number, reason: RegExp) => {
         await runner.query(sql);
         const result = await local.store.verify({ batchSize: 4 });
@@ -266,27 +272,34 @@ describe('EventStore (Postgres)', () => {
         if (!result.ok) expect(result.reason).toMatch(reason);
       };
       const restore = async () => {
-        await runner.query('DELETE FROM events');
-        await runner.query('INSERT INTO events SELECT * FROM events_backup');
+        await runner.query('DELETE FROM event_log');
+        await runner.query('INSERT INTO event_log SELECT * FROM event_log_backup');
+        await runner.query('DELETE FROM event_seals');
+        await runner.query('INSERT INTO event_seals SELECT * FROM event_seals_backup');
         expect(await local.store.verify()).toMatchObject({ ok: true, count: 10 });
       };
-      await tamperOn(`UPDATE events SET data = '{"i": 99}' WHERE position = 7`, 7, /does not match the content/);
+      await tamperOn(`UPDATE event_log SET data = '{"i": 99}' WHERE ${row(7)}`, 7, /does not match the content/);
       await restore();
-      await tamperOn(`UPDATE events SET stream_id = 'elsewhere' WHERE position = 4`, 4, /does not match/);
+      await tamperOn(`UPDATE event_log SET stream_id = 'elsewhere' WHERE ${row(4)}`, 4, /does not match/);
       await restore();
-      await tamperOn(`UPDATE events SET metadata = metadata || '{"note": 1}' WHERE position = 5`, 5, /metadata/);
+      await tamperOn(`UPDATE event_log SET metadata = metadata || '{"note": 1}' WHERE ${row(5)}`, 5, /metadata/);
       await restore();
-      await tamperOn(`UPDATE events SET occurred_at = occurred_at + interval '1 microsecond' WHERE position = 2`, 2, /occurred_at/);
+      await tamperOn(`UPDATE event_log SET occurred_at = occurred_at + interval '1 microsecond' WHERE ${row(2)}`, 2, /occurred_at/);
       await restore();
-      await tamperOn(`UPDATE events SET hash = repeat('a', 64) WHERE position = 9`, 9, /does not match/);
+      await tamperOn(`UPDATE event_seals SET hash = repeat('a', 64) WHERE position = 9`, 9, /does not match/);
       await restore();
-      await tamperOn(`UPDATE events SET prev_hash = repeat('0', 64) WHERE position = 3`, 3, /prevHash/);
+      await tamperOn(`UPDATE event_seals SET prev_hash = repeat('0', 64) WHERE position = 3`, 3, /prevHash/);
       await restore();
-      await tamperOn(`DELETE FROM events WHERE position = 6`, 6, /missing/);
+      // A seal pointed at another event: the content no longer matches the hash.
+      await tamperOn(`UPDATE event_seals SET seq = seq + 100 WHERE position = 8`, 8, /missing|does not match/);
+      await restore();
+      await tamperOn(`DELETE FROM event_seals WHERE position = 6`, 6, /missing/);
+      await restore();
+      await tamperOn(`DELETE FROM event_log WHERE ${row(6)}`, 6, /missing/);
       await restore();
       // Cutting the tail is caught against what the relay already published.
       await runner.query(`INSERT INTO relay_checkpoints (name, position) VALUES ('kafka', 10)`);
-      await tamperOn(`DELETE FROM events WHERE position >= 9`, 9, /relay already published/);
+      await tamperOn(`DELETE FROM event_seals WHERE position >= 9`, 9, /relay already published/);
       await runner.release();
     } finally {
       await local.close();

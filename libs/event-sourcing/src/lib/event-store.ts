@@ -7,12 +7,12 @@ import {
   InvalidArgumentError,
   type ExpectedVersion,
 } from './errors';
-import { EVENT_COLUMNS, rowToEnvelope, rowToRecorded, type EventRow } from './event-row';
+import { rowToEnvelope, rowToRecorded, sealedEventsSql, STREAM_EVENTS_SQL, type EventRow } from './event-row';
 import { ChainVerifier } from './hash-chain';
 import { stderrLogger, type Logger } from './logger';
 import { applyProjections, type Projection } from './projection';
 import { normalizeActor, type NewEvent, type RecordedEvent, type StoredMetadata } from './recorded-event';
-import { pgError, pgPoolOf, queryOne, queryRows, type PgPool, type SqlTarget } from './sql';
+import { pgError, pgPoolOf, queryOne, queryPrepared, queryRows, type PgPool, type SqlTarget } from './sql';
 import { UpcasterRegistry } from './upcaster-registry';
 
 export interface EventStoreOptions {
@@ -79,24 +79,27 @@ interface AppendRow {
  * expected, and the insert only runs when there are none. A writer that raced us to the same
  * version blocks on the (stream_id, stream_version) unique index and gets 23505 when it
  * commits; that is turned into a ConcurrencyError too. Positions are not assigned here
- * (the sealer does it after commit), so writers never serialize on anything service-wide.
+ * (the sealer does it after commit), so writers never serialize on anything service-wide: the
+ * statement also queues its seqs, in one narrow `event_pending` row, for the sealer.
  */
 const APPEND_SQL = `
 WITH s AS (
   SELECT s.stream_id, s.expected,
-         coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.stream_id), 0) AS current
+         coalesce((SELECT max(e.stream_version) FROM event_log e WHERE e.stream_id = s.stream_id), 0) AS current
   FROM unnest($1::text[], $2::int[]) AS s(stream_id, expected)
 ), conflicts AS (
   SELECT 1 FROM s WHERE s.expected IS NOT NULL AND s.expected <> s.current
 ), ins AS (
-  INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
+  INSERT INTO event_log (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
   SELECT n.stream_id, s.current + n.ord, n.event_id, n.type, n.schema_version, n.data, $8::jsonb, $9::timestamptz
   FROM unnest($3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $10::jsonb[])
        WITH ORDINALITY AS n(stream_id, ord, event_id, type, schema_version, data, i)
   JOIN s ON s.stream_id = n.stream_id
   WHERE NOT EXISTS (SELECT 1 FROM conflicts)
   ORDER BY n.i
-  RETURNING 1
+  RETURNING seq
+), queued AS (
+  INSERT INTO event_pending (seqs) SELECT array_agg(seq ORDER BY seq) FROM ins HAVING count(*) > 0
 )
 SELECT s.stream_id, s.current, (SELECT count(*) FROM ins)::int AS inserted FROM s`;
 
@@ -269,9 +272,7 @@ export class EventStore {
 
   private async insert(target: SqlTarget | PgPool, appends: readonly StreamAppend[], params: unknown[]): Promise<AppendRow[]> {
     try {
-      const rows = isPgPool(target)
-        ? (await target.query<AppendRow>(APPEND_SQL, params)).rows
-        : await queryRows<AppendRow>(target, APPEND_SQL, params);
+      const rows = await queryPrepared<AppendRow>(target, { name: 'd06_es_append', text: APPEND_SQL, values: params });
       if (rows.length > 0 && rows[0].inserted === 0) {
         const byStream = new Map(rows.map((r) => [r.stream_id, Number(r.current)]));
         const stale = appends.find(
@@ -348,7 +349,7 @@ export class EventStore {
   async streamVersion(streamId: string, target: SqlTarget = this.dataSource): Promise<number> {
     const row = await queryOne<{ v: number | null }>(
       target,
-      'SELECT max(stream_version) AS v FROM events WHERE stream_id = $1',
+      'SELECT max(stream_version) AS v FROM event_log WHERE stream_id = $1',
       [streamId],
     );
     return row?.v ?? 0;
@@ -359,11 +360,10 @@ export class EventStore {
     streamId: string,
     options: ReadOptions & { fromVersion?: number; manager?: EntityManager } = {},
   ): Promise<RecordedEvent[]> {
-    const rows = await queryRows<EventRow>(
-      options.manager ?? this.dataSource,
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`,
-      [streamId, options.fromVersion ?? 0],
-    );
+    const rows = await queryPrepared<EventRow>(options.manager ?? this.dataSource, {
+      name: 'd06_es_read_stream', text: STREAM_EVENTS_SQL,
+      values: [streamId, options.fromVersion ?? 0],
+    });
     const events = rows.map((r) => rowToRecorded(r, this.service));
     return options.upcast === false ? events : events.map((e) => this.upcasters.upcast(e));
   }
@@ -376,7 +376,7 @@ export class EventStore {
   async readAll(fromPosition: number, limit: number, options: ReadOptions = {}): Promise<EventEnvelope[]> {
     const rows = await queryRows<EventRow>(
       this.dataSource,
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+      sealedEventsSql('s.position > $1', 'ORDER BY s.position LIMIT $2'),
       [fromPosition, limit],
     );
     const events = rows.map((r) => rowToEnvelope(r, this.service));
@@ -387,9 +387,15 @@ export class EventStore {
   async head(target: SqlTarget = this.dataSource): Promise<{ position: number; hash: string } | null> {
     const row = await queryOne<{ position: string; hash: string }>(
       target,
-      'SELECT position, hash FROM events WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1',
+      'SELECT position, hash FROM event_seals ORDER BY position DESC LIMIT 1',
     );
     return row ? { position: Number(row.position), hash: row.hash } : null;
+  }
+
+  /** Committed events still waiting for the sealer (position, prevHash and hash not yet set). */
+  async unsealedCount(target: SqlTarget = this.dataSource): Promise<number> {
+    const row = await queryOne<{ n: string | null }>(target, 'SELECT sum(cardinality(seqs)) AS n FROM event_pending');
+    return Number(row?.n ?? 0);
   }
 
   /**
@@ -401,15 +407,18 @@ export class EventStore {
    */
   async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
     const batchSize = options.batchSize ?? 5000;
-    const totalRow = await queryOne<{ n: string }>(this.dataSource, 'SELECT count(position) AS n FROM events');
+    const totalRow = await queryOne<{ n: string }>(this.dataSource, 'SELECT max(position) AS n FROM event_seals');
     const total = Number(totalRow?.n ?? 0);
     const verifier = new ChainVerifier();
     let from = 0;
     for (;;) {
       const rows = await queryRows<EventRow & { sub_ms: boolean }>(
         this.dataSource,
-        `SELECT ${EVENT_COLUMNS}, occurred_at <> date_trunc('milliseconds', occurred_at) AS sub_ms
-           FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+        sealedEventsSql(
+          's.position > $1',
+          'ORDER BY s.position LIMIT $2',
+          `, l.occurred_at <> date_trunc('milliseconds', l.occurred_at) AS sub_ms`,
+        ),
         [from, batchSize],
       );
       for (const row of rows) {
@@ -463,10 +472,6 @@ function metadataProblem(metadata: unknown): string | null {
   const strayActor = Object.keys(actor).filter((k) => !ACTOR_KEYS.has(k));
   if (strayActor.length > 0) return `metadata.actor has keys outside the envelope: ${strayActor.join(', ')}`;
   return null;
-}
-
-function isPgPool(target: SqlTarget | PgPool): target is PgPool {
-  return !('createQueryRunner' in target) && !('connection' in target) && !('startTransaction' in target);
 }
 
 function checkExpectedVersion(expected: ExpectedVersion): void {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { GENESIS_HASH, type EventEnvelope } from '@d06/contracts';
-import { ChainVerifier, hashEnvelope, sealEnvelope, type HashInput } from './hash-chain';
+import canonicalize from 'canonicalize';
+import { ChainVerifier, canonicalJson, hashEnvelope, sealEnvelope, type HashInput } from './hash-chain';
 
 const base: HashInput = {
   eventId: '0b7a3c1e-2f3a-4c5d-8e9f-0a1b2c3d4e5f',
@@ -75,6 +76,80 @@ describe('hashEnvelope (CONTRACT.md §3)', () => {
       fc.property(fc.constantFrom(...mutations), (mutate) => {
         expect(hashEnvelope(mutate(base))).not.toBe(hashEnvelope(base));
       }),
+    );
+  });
+});
+
+describe('canonicalJson', () => {
+  it('given any JSON value, when written, then it is byte for byte what the canonicalize package writes (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('given keys that sort differently by code unit and by locale, when written, then code-unit order wins', () => {
+    expect(canonicalJson({ b: 1, a: 2, B: 3, é: 4, 'a\u0000': 5, '😀': 6, '\uff61': 7 })).toBe(
+      canonicalize({ b: 1, a: 2, B: 3, é: 4, 'a\u0000': 5, '😀': 6, '\uff61': 7 }),
+    );
+  });
+
+  it('given NaN or an infinity, when written, then it refuses as canonicalize does', () => {
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow('NaN is not allowed');
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow('Infinity is not allowed');
+  });
+});
+
+describe('hashEnvelope against the generic canonicalizer', () => {
+  const reference = (e: HashInput) =>
+    createHash('sha256')
+      .update(
+        canonicalize({
+          eventId: e.eventId,
+          service: e.service,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          streamId: e.streamId,
+          streamVersion: e.streamVersion,
+          position: e.position,
+          occurredAt: e.occurredAt,
+          correlationId: e.correlationId,
+          causationId: e.causationId,
+          actor: e.actor.subject === undefined || e.actor.subject === null ? { clientId: e.actor.clientId } : e.actor,
+          data: e.data,
+          prevHash: e.prevHash,
+        }) ?? '',
+        'utf8',
+      )
+      .digest('hex');
+
+  it('given any envelope, when hashed, then the hash is that of canonicalize over the same fields (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          data: fc.jsonValue(),
+          causationId: fc.option(fc.string(), { nil: null }),
+          correlationId: fc.string(),
+          subject: fc.option(fc.string(), { nil: undefined }),
+          position: fc.integer({ min: 1, max: 2 ** 40 }),
+          streamId: fc.string(),
+        }),
+        (r) => {
+          const envelope: HashInput = {
+            ...base,
+            data: r.data,
+            causationId: r.causationId,
+            correlationId: r.correlationId,
+            actor: r.subject === undefined ? { clientId: 'c' } : { clientId: 'c', subject: r.subject },
+            position: r.position,
+            streamId: r.streamId,
+          };
+          expect(hashEnvelope(envelope)).toBe(reference(envelope));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

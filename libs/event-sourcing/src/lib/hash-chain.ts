@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
 import { GENESIS_HASH, type EventEnvelope } from '@d06/contracts';
 import { normalizeActor } from './recorded-event';
 
@@ -7,28 +6,73 @@ import { normalizeActor } from './recorded-event';
 export type HashInput = Omit<EventEnvelope, 'hash'>;
 
 /**
+ * RFC 8785 (JCS) canonical JSON of a JSON value, byte for byte what the `canonicalize` package
+ * writes (a property test holds the two together), written for the sealer's hot loop: no
+ * `reduce` and no string templates per key, which made `canonicalize` a third of the sealer's
+ * CPU. Keys sort by UTF-16 code units (Array.prototype.sort's default), strings and numbers are
+ * written by JSON.stringify, as RFC 8785 specifies for ECMAScript.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new Error(Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
+    }
+    return JSON.stringify(value);
+  }
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (toJSON instanceof Function) return canonicalJson(toJSON.call(value));
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (i > 0) out += ',';
+      out += item === undefined || typeof item === 'symbol' ? 'null' : canonicalJson(item);
+    }
+    return out + ']';
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'symbol') continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(key) + ':' + canonicalJson(item);
+  }
+  return out + '}';
+}
+
+/**
  * CONTRACT.md §3: lowercase hex SHA-256 of the UTF-8 bytes of the RFC 8785 (JCS) canonical
  * JSON of the envelope without `hash`. Fields are picked one by one so that an extra property
- * on the object (a class instance, an upcaster's leftovers) can never slip into the hash.
+ * on the object (a class instance, an upcaster's leftovers) can never slip into the hash; they
+ * are written in JCS key order, so only the nested values need sorting.
  */
 export function hashEnvelope(envelope: HashInput): string {
-  const canonical = canonicalize({
-    eventId: envelope.eventId,
-    service: envelope.service,
-    type: envelope.type,
-    schemaVersion: envelope.schemaVersion,
-    streamId: envelope.streamId,
-    streamVersion: envelope.streamVersion,
-    position: envelope.position,
-    occurredAt: envelope.occurredAt,
-    correlationId: envelope.correlationId,
-    causationId: envelope.causationId,
-    actor: normalizeActor(envelope.actor),
-    data: envelope.data,
-    prevHash: envelope.prevHash,
-  });
-  if (canonical === undefined) throw new Error('envelope cannot be canonicalized');
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  const canonical =
+    '{"actor":' +
+    canonicalJson(normalizeActor(envelope.actor)) +
+    member('causationId', envelope.causationId) +
+    member('correlationId', envelope.correlationId) +
+    member('data', envelope.data) +
+    member('eventId', envelope.eventId) +
+    member('occurredAt', envelope.occurredAt) +
+    member('position', envelope.position) +
+    member('prevHash', envelope.prevHash) +
+    member('schemaVersion', envelope.schemaVersion) +
+    member('service', envelope.service) +
+    member('streamId', envelope.streamId) +
+    member('streamVersion', envelope.streamVersion) +
+    member('type', envelope.type) +
+    '}';
+  return hash('sha256', canonical, 'hex');
+}
+
+/** `,"key":value`, or nothing for an undefined value (JCS leaves such members out). */
+function member(key: string, value: unknown): string {
+  return value === undefined || typeof value === 'symbol' ? '' : ',"' + key + '":' + canonicalJson(value);
 }
 
 /** Assigns `hash` to an envelope whose position and prevHash are set. */

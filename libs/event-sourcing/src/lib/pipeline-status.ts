@@ -23,14 +23,14 @@ interface StatusRow {
   dead: { consumer: string; pending: number }[] | null;
 }
 
-/** One round trip; every part is index-backed (partial index, unique position index, PKs). */
+/** One round trip; every part is small or index-backed (the sealer's queue, the seals' primary key, PKs). */
 export async function pipelineStatus(store: EventStore): Promise<PipelineStatus> {
   const row = await queryOne<StatusRow>(
     store.dataSource,
     `SELECT
-       (SELECT count(*) FROM events WHERE position IS NULL) AS unsealed,
-       (SELECT extract(epoch FROM clock_timestamp() - min(recorded_at))::float8 FROM events WHERE position IS NULL) AS horizon_age,
-       (SELECT max(position) FROM events) AS last_position,
+       (SELECT sum(cardinality(seqs)) FROM event_pending) AS unsealed,
+       (SELECT extract(epoch FROM clock_timestamp() - min(recorded_at))::float8 FROM event_pending) AS horizon_age,
+       (SELECT max(position) FROM event_seals) AS last_position,
        (SELECT json_agg(json_build_object('name', name, 'position', position)) FROM relay_checkpoints) AS relays,
        (SELECT json_agg(json_build_object('consumer', consumer, 'pending', n))
           FROM (SELECT consumer, count(*) AS n FROM dead_letters WHERE retried_at IS NULL GROUP BY consumer) d) AS dead`,

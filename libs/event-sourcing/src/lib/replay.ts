@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { errorMessage, ReplayError } from './errors';
-import { EVENT_COLUMNS, rowToEnvelope, type EventRow } from './event-row';
+import { rowToEnvelope, sealedEventsSql, type EventRow } from './event-row';
 import type { EventStore } from './event-store';
 import { stderrLogger, type Logger } from './logger';
 import { STORE_TABLES, type Projection } from './projection';
@@ -90,22 +90,38 @@ function schemaName(raw: string): string {
   return raw.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
 }
 
+interface Batch {
+  /** The projection's events among the batch's positions. */
+  events: RecordedEvent[];
+  /** The last position read (of any type); null when there was nothing after `window.after`. */
+  last: number | null;
+}
+
+/**
+ * The next `limit` positions after `window.after` (positions are dense), keeping the
+ * projection's events. A fixed range of positions, not "matching events ... LIMIT n": right
+ * after a bulk load, before autovacuum has analyzed `event_seals`, Postgres took the open range
+ * for a few rows and sorted the whole rest of the log for every batch.
+ */
 async function readBatch(
   target: SqlTarget,
   store: EventStore,
   projection: Projection,
   window: Window,
   limit: number,
-): Promise<RecordedEvent[]> {
-  const rows = await queryRows<EventRow>(
+): Promise<Batch> {
+  const rows = await queryRows<EventRow & { wanted: boolean }>(
     target,
-    `SELECT ${EVENT_COLUMNS} FROM events
-      WHERE position > $1 AND position <= $2 AND type = ANY($3::text[])
-        AND ($4::timestamptz IS NULL OR occurred_at <= $4::timestamptz)
-      ORDER BY position LIMIT $5`,
-    [window.after, window.upTo, projection.eventTypes, window.at, limit],
+    sealedEventsSql(
+      's.position > $1 AND s.position <= $2',
+      'ORDER BY s.position',
+      `, l.type = ANY($3::text[]) AND ($4::timestamptz IS NULL OR l.occurred_at <= $4::timestamptz) AS wanted`,
+    ),
+    [window.after, Math.min(window.upTo, window.after + limit), projection.eventTypes, window.at],
   );
-  return rows.map((r) => store.upcasters.upcast(rowToEnvelope(r, store.service)));
+  if (rows.length === 0) return { events: [], last: null };
+  const events = rows.filter((r) => r.wanted).map((r) => store.upcasters.upcast(rowToEnvelope(r, store.service)));
+  return { events, last: Number(rows[rows.length - 1].position) };
 }
 
 async function countEvents(target: SqlTarget, projection: Projection, window: Window): Promise<number> {
@@ -120,7 +136,7 @@ async function countEvents(target: SqlTarget, projection: Projection, window: Wi
 }
 
 async function headPosition(target: SqlTarget): Promise<number> {
-  const row = await queryOne<{ p: string | null }>(target, 'SELECT max(position) AS p FROM events');
+  const row = await queryOne<{ p: string | null }>(target, 'SELECT max(position) AS p FROM event_seals');
   return Number(row?.p ?? 0);
 }
 
@@ -170,9 +186,8 @@ async function applyRange(
   let after = window.after;
   let next = readBatch(ds, store, projection, { ...window, after }, batchSize);
   for (;;) {
-    const events = await next;
-    if (events.length === 0) return after;
-    const last = events[events.length - 1].position ?? after;
+    const { events, last } = await next;
+    if (last === null) return after;
     next = readBatch(ds, store, projection, { ...window, after: last }, batchSize);
     // Keep the prefetch from becoming an unhandled rejection if this batch fails first.
     next.catch(() => undefined);
@@ -184,7 +199,7 @@ async function applyRange(
       await runner.query(
         `SET LOCAL search_path TO ${ident(schema)}, ${ident(live)}; SET LOCAL synchronous_commit TO off`,
       );
-      await projection.apply(events, runner.manager);
+      if (events.length > 0) await projection.apply(events, runner.manager);
       if (checkpointName) await saveCheckpoint(runner, checkpointName, last, { schema });
       await runner.commitTransaction();
     } catch (err) {
@@ -399,14 +414,14 @@ async function finalPhase(
     const seqRow = await queryOne<{ s: string | null }>(
       runner,
       `SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'seq')::regclass) AS s`,
-      [`${ident(live)}.events`],
+      [`${ident(live)}.event_log`],
     );
     const seqBound = Number(seqRow?.s ?? 0);
     const deadline = Date.now() + (options.sealTimeoutMs ?? 30_000);
     for (;;) {
       const pending = await queryOne<{ n: string }>(
         ds,
-        'SELECT count(*) AS n FROM events WHERE position IS NULL AND seq <= $1',
+        'SELECT count(*) AS n FROM event_pending WHERE (SELECT min(s) FROM unnest(seqs) AS s) <= $1',
         [seqBound],
       );
       if (Number(pending?.n ?? 0) === 0) break;
@@ -417,10 +432,10 @@ async function finalPhase(
     await runner.query(`SET LOCAL search_path TO ${ident(shadow)}, ${ident(live)}`);
     let after = from;
     for (;;) {
-      const events = await readBatch(runner, store, projection, { after, upTo: Number.MAX_SAFE_INTEGER, at: null }, batchSize);
-      if (events.length === 0) break;
-      await projection.apply(events, runner.manager);
-      after = events[events.length - 1].position ?? after;
+      const { events, last } = await readBatch(runner, store, projection, { after, upTo: Number.MAX_SAFE_INTEGER, at: null }, batchSize);
+      if (last === null) break;
+      if (events.length > 0) await projection.apply(events, runner.manager);
+      after = last;
       progress.add(events.length);
     }
     const position = Math.max(after, await headPosition(runner));

@@ -98,8 +98,16 @@ export function isIdentifier(name: string): boolean {
 }
 
 /** The bit of a pg Pool the hot paths use. */
+/** A named statement: pg prepares it once per connection and then only binds and executes. */
+export interface PreparedQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
 export interface PgPool {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R>(config: PreparedQuery): Promise<{ rows: R[]; rowCount: number | null }>;
   connect(): Promise<PgPoolClient>;
 }
 
@@ -122,4 +130,28 @@ export function pgPoolOf(dataSource: DataSource): PgPool {
     throw new InvalidArgumentError('the event store needs an initialized TypeORM data source of type "postgres"');
   }
   return pool as PgPool;
+}
+
+interface PgQueryable {
+  query<R>(config: PreparedQuery): Promise<{ rows: R[] }>;
+}
+
+/**
+ * Runs a statement as a named prepared statement (parsed and planned once per connection,
+ * generic plan after Postgres' five custom ones). For the event store's hot statements, whose
+ * planning cost more than their execution: the append CTE took 0.6-0.7 ms to plan and 0.4-0.6 ms
+ * to run. Inside a TypeORM transaction it goes through that transaction's own connection.
+ */
+export async function queryPrepared<T>(target: SqlTarget | PgPool, query: PreparedQuery): Promise<T[]> {
+  if (isPgPoolTarget(target)) return (await target.query<T>(query)).rows;
+  if (isDataSource(target)) return (await pgPoolOf(target).query<T>(query)).rows;
+  const runner = isQueryRunner(target) ? target : target.queryRunner;
+  // A manager outside any transaction: any pooled connection will do.
+  if (!runner) return (await pgPoolOf(target.connection).query<T>(query)).rows;
+  const client = (await runner.connect()) as PgQueryable;
+  return (await client.query<T>(query)).rows;
+}
+
+function isPgPoolTarget(target: SqlTarget | PgPool): target is PgPool {
+  return !('createQueryRunner' in target) && !('connection' in target) && !('startTransaction' in target);
 }

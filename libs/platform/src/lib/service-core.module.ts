@@ -20,7 +20,7 @@ import { createMetricsRegistry } from './metrics';
 import { EVENT_SOURCING, CLOCK, ID_GENERATOR, MANAGED_DATA_SOURCE, METRICS_REGISTRY, RPC_DISPATCHER, RPC_SERVER, APP_CONFIG } from './tokens';
 import { uuidGenerator, systemClock, type Clock, type IdGenerator } from './clock';
 import { loggerModule } from './logging';
-import { EventStoreMigration1764201600000 } from '@d06/event-sourcing';
+import { EVENT_STORE_MIGRATIONS } from '@d06/event-sourcing';
 import { EventSourcingRuntime, type EventSourcingDeclaration } from './event-sourcing-runtime';
 
 export interface ServiceCoreOptions<C extends CommonConfig> {
@@ -98,7 +98,7 @@ export class ServiceCoreModule {
     const db = new ManagedDataSource({
       serverUrl: config.databaseServerUrl,
       database: config.database,
-      migrations: [EventStoreMigration1764201600000, ...(options.migrations as unknown[] as never[])],
+      migrations: [...EVENT_STORE_MIGRATIONS, ...(options.migrations as unknown[] as never[])],
       poolSize: config.dbPoolSize,
       appName: `d06-${service}`,
     });

@@ -142,8 +142,8 @@ describe('export and check-export (identity store in Postgres)', () => {
     const again = expectCode(await ops(['export', 'identity', '--from', '5', '--to', '20', '--out', file], env), 2);
     expect(again.stderr).toBe(`error [REFUSED]: ${file} exists: pass --force to overwrite it\n`);
 
-    await f.sql('ALTER TABLE events DISABLE TRIGGER events_sealed_immutable');
-    await f.sql(`UPDATE events SET data = jsonb_set(data, '{fullName}', '"Giả Mạo"') WHERE position = 10`);
+    await f.sql('ALTER TABLE event_log DISABLE TRIGGER event_log_immutable');
+    await f.sql(`UPDATE event_log SET data = jsonb_set(data, '{fullName}', '"Giả Mạo"') WHERE seq = (SELECT seq FROM event_seals WHERE position = 10)`);
     const tampered = path.join(tmp.dir, 'tampered.json');
     const refusedExport = expectCode(await ops(['export', 'identity', '--from', '5', '--to', '20', '--out', tampered], env), 1);
     expect(refusedExport.stderr).toMatch(/^error \[CHAIN_BROKEN\]: position 10 of the identity store is broken \(stored hash/);

@@ -1,6 +1,5 @@
 import { Faker, base, vi } from '@faker-js/faker';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { DataSource } from 'typeorm';
 import {
   BIRTH_REGISTRATION_PROVINCE_CODES,
   birthYearCenturyDigit,
@@ -9,7 +8,7 @@ import {
   type CitizenGender,
   type RequestMeta,
 } from '@d06/contracts';
-import { EventPipeline, EventStore, EventStoreMigration1764201600000, uuidGenerator, type Logger, type StreamAppend } from '@d06/event-sourcing';
+import { EventPipeline, EventStore, EVENT_STORE_MIGRATIONS, uuidGenerator, type Logger, type StreamAppend } from '@d06/event-sourcing';
 import { citizenDecider, initialCitizenState } from '@d06/identity-domain';
 import { IDENTITY_PROJECTIONS, IDENTITY_READ_MODEL_MIGRATIONS } from '@d06/identity-read-model';
 import { ManagedDataSource, systemClock, type Clock } from '@d06/platform';
@@ -207,7 +206,7 @@ async function openIdentityDatabase(config: SeedConfig, poolSize: number): Promi
   const managed = new ManagedDataSource({
     serverUrl: config.databaseServerUrl,
     database: config.database,
-    migrations: [EventStoreMigration1764201600000, ...IDENTITY_READ_MODEL_MIGRATIONS],
+    migrations: [...EVENT_STORE_MIGRATIONS, ...IDENTITY_READ_MODEL_MIGRATIONS],
     poolSize,
     appName: 'd06-ops-seed',
   });
@@ -232,10 +231,6 @@ async function openIdentityDatabase(config: SeedConfig, poolSize: number): Promi
   }
 }
 
-async function unsealedCount(ds: DataSource): Promise<number> {
-  const [row] = await ds.query('SELECT count(*)::int AS n FROM events WHERE position IS NULL');
-  return row.n;
-}
 
 /** Loads the population into the identity database; see the file comment. */
 export async function seedIdentity(
@@ -259,7 +254,7 @@ export async function seedIdentity(
     const writeBatch = async (batch: SyntheticCitizen[]) => {
       const ids = batch.map((c) => c.personalId);
       const present: { stream_id: string }[] = await ds.query(
-        'SELECT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND stream_version = 1',
+        'SELECT stream_id FROM event_log WHERE stream_id = ANY($1::text[]) AND stream_version = 1',
         [ids],
       );
       const existing = new Set(present.map((r) => r.stream_id));
@@ -293,12 +288,12 @@ export async function seedIdentity(
     const loadMs = performance.now() - started;
 
     const sealStarted = performance.now();
-    const toSeal = await unsealedCount(ds);
+    const toSeal = await store.unsealedCount();
     let unsealed = toSeal;
     while (unsealed > 0 && performance.now() - sealStarted < options.sealTimeoutMs) {
       progress.sealing(toSeal - unsealed, toSeal);
       await new Promise((resolve) => setTimeout(resolve, 250));
-      unsealed = await unsealedCount(ds);
+      unsealed = await store.unsealedCount();
     }
     progress.sealing(toSeal - unsealed, toSeal);
     return {

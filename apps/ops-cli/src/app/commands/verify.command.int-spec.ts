@@ -107,9 +107,9 @@ describe('verify and history (identity store in Postgres)', () => {
   });
 
   it('given a row whose data was altered by SQL, when verified, then exit 1 naming that position; restored, intact again', async () => {
-    await f.sql('ALTER TABLE events DISABLE TRIGGER events_sealed_immutable');
-    const [original] = await f.sql<{ data: string }>('SELECT data::text AS data FROM events WHERE position = 7');
-    await f.sql(`UPDATE events SET data = jsonb_set(data, '{fullName}', '"Trần Thị Giả"') WHERE position = 7`);
+    await f.sql('ALTER TABLE event_log DISABLE TRIGGER event_log_immutable');
+    const [original] = await f.sql<{ data: string; seq: string }>('SELECT data::text AS data, seq FROM events WHERE position = 7');
+    await f.sql(`UPDATE event_log SET data = jsonb_set(data, '{fullName}', '"Trần Thị Giả"') WHERE seq = $1`, [original.seq]);
 
     const broken = expectCode(await ops(['verify', 'identity'], env), 1);
     expect(broken.stdout).toMatch(/^identity: BROKEN at position 7: stored hash [0-9a-f]{64} does not match the content/);
@@ -117,14 +117,16 @@ describe('verify and history (identity store in Postgres)', () => {
     const json = JSON.parse(expectCode(await ops(['verify', 'identity', '--json'], env), 1).stdout);
     expect(json.result).toMatchObject({ ok: false, position: 7 });
 
-    await f.sql('UPDATE events SET data = $1::jsonb WHERE position = 7', [original.data]);
+    await f.sql('UPDATE event_log SET data = $1::jsonb WHERE seq = $2', [original.data, original.seq]);
+    await f.sql('ALTER TABLE event_log ENABLE TRIGGER event_log_immutable');
     expectCode(await ops(['verify', 'identity'], env), 0);
   });
 
   it('given a row deleted by SQL, when verified, then exit 1 naming the missing position', async () => {
-    await f.sql('DELETE FROM events WHERE position = 12');
+    await f.sql('ALTER TABLE event_seals DISABLE TRIGGER event_seals_immutable');
+    await f.sql('DELETE FROM event_seals WHERE position = 12');
     const broken = expectCode(await ops(['verify', 'identity'], env), 1);
     expect(broken.stdout).toContain('identity: BROKEN at position 12: position 12 is missing (next stored position is 13)');
-    await f.sql('ALTER TABLE events ENABLE TRIGGER events_sealed_immutable');
+    await f.sql('ALTER TABLE event_seals ENABLE TRIGGER event_seals_immutable');
   });
 });

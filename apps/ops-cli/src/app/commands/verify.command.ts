@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ServiceName } from '@d06/contracts';
-import { queryOne, type VerifyResult } from '@d06/event-sourcing';
+import { type VerifyResult } from '@d06/event-sourcing';
 import { parseService } from '../cli-arguments';
 import type { OpsContext } from '../ops-context';
 import { EXIT_FAILED } from '../ops-errors';
@@ -34,8 +34,7 @@ export async function verifyService(ctx: OpsContext, service: ServiceName, optio
     } finally {
       bar.stop();
     }
-    const pending = await queryOne<{ n: string }>(db.dataSource, 'SELECT count(*) AS n FROM events WHERE position IS NULL');
-    return { service, database: db.database, result, unsealed: Number(pending?.n ?? 0) };
+    return { service, database: db.database, result, unsealed: await db.store.unsealedCount() };
   });
   const { result } = report;
   if (!result.ok) ctx.exitCode = EXIT_FAILED;

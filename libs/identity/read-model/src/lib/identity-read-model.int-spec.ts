@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { accessStreamIdOf, type RequestMeta } from '@d06/contracts';
-import { EventStore, EventStoreMigration1764201600000, quietLogger, replayProjection } from '@d06/event-sourcing';
+import { EventStore, EVENT_STORE_MIGRATIONS, quietLogger, replayProjection } from '@d06/event-sourcing';
 import { ManualClock, createTestDatabase, type TestDatabase } from '@d06/testing';
 import { decodeAccessLogCursor, type AccessLogCursor } from './access-log-cursor';
 import { findAccessLogPage } from './access-log.query';
@@ -42,7 +42,7 @@ describe('identity read model', () => {
     ds = await new DataSource({
       type: 'postgres',
       url: db.url,
-      migrations: [EventStoreMigration1764201600000, ...IDENTITY_READ_MODEL_MIGRATIONS],
+      migrations: [...EVENT_STORE_MIGRATIONS, ...IDENTITY_READ_MODEL_MIGRATIONS],
       migrationsRun: true,
       logging: false,
     }).initialize();

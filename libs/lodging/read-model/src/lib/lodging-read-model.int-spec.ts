@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { EstablishmentEvent, EventEnvelope, NoticeEvent, NoticeGuest, RequestMeta } from '@d06/contracts';
 import {
   EventStore,
-  EventStoreMigration1764201600000,
+  EVENT_STORE_MIGRATIONS,
   Sealer,
   projectionChecksum,
   quietLogger,
@@ -55,7 +55,7 @@ describe('lodging read model', () => {
     ds = await new DataSource({
       type: 'postgres',
       url: db.url,
-      migrations: [EventStoreMigration1764201600000, ...LODGING_READ_MODEL_MIGRATIONS],
+      migrations: [...EVENT_STORE_MIGRATIONS, ...LODGING_READ_MODEL_MIGRATIONS],
       logging: false,
     }).initialize();
     await ds.runMigrations();
