@@ -149,20 +149,16 @@ export const EVENT_SEALS_SCHEMA_SQL: readonly string[] = [
      RAISE EXCEPTION 'the event store cannot be truncated (%)', TG_TABLE_NAME
        USING ERRCODE = 'integrity_constraint_violation';
    END $$`,
-  `DROP TRIGGER IF EXISTS event_log_immutable ON event_log`,
-  `CREATE TRIGGER event_log_immutable BEFORE UPDATE OR DELETE ON event_log
-     FOR EACH ROW EXECUTE FUNCTION event_store_refuse_change()`,
-  `DROP TRIGGER IF EXISTS event_log_no_truncate ON event_log`,
-  `CREATE TRIGGER event_log_no_truncate BEFORE TRUNCATE ON event_log
-     FOR EACH STATEMENT EXECUTE FUNCTION event_store_refuse_truncate()`,
-  `DROP TRIGGER IF EXISTS event_seals_immutable ON event_seals`,
-  `CREATE TRIGGER event_seals_immutable BEFORE UPDATE OR DELETE ON event_seals
-     FOR EACH ROW EXECUTE FUNCTION event_store_refuse_change()`,
-  `DROP TRIGGER IF EXISTS event_seals_no_truncate ON event_seals`,
-  `CREATE TRIGGER event_seals_no_truncate BEFORE TRUNCATE ON event_seals
-     FOR EACH STATEMENT EXECUTE FUNCTION event_store_refuse_truncate()`,
-  // The first layout's columns, position/prev_hash/hash null until sealed. A filter on position
-  // (readAll, replay, verify) turns the outer join into an inner one driven by event_seals.
+  ...['event_log', 'event_seals'].flatMap((table) => [
+    `DROP TRIGGER IF EXISTS ${table}_immutable ON ${table}`,
+    `CREATE TRIGGER ${table}_immutable BEFORE UPDATE OR DELETE ON ${table}
+       FOR EACH ROW EXECUTE FUNCTION event_store_refuse_change()`,
+    `DROP TRIGGER IF EXISTS ${table}_no_truncate ON ${table}`,
+    `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+       FOR EACH STATEMENT EXECUTE FUNCTION event_store_refuse_truncate()`,
+  ]),
+  // The first layout's columns, position/prev_hash/hash null until sealed. Readers in the
+  // library query the tables directly (event-row.ts); the view is for operators and tests.
   `CREATE OR REPLACE VIEW events AS
      SELECT l.seq, s.position, l.stream_id, l.stream_version, l.event_id, l.type, l.schema_version,
             l.data, l.metadata, l.occurred_at, l.recorded_at, s.prev_hash, s.hash

@@ -127,9 +127,9 @@ async function readBatch(
 async function countEvents(target: SqlTarget, projection: Projection, window: Window): Promise<number> {
   const row = await queryOne<{ n: string }>(
     target,
-    `SELECT count(*) AS n FROM events
-      WHERE position > $1 AND position <= $2 AND type = ANY($3::text[])
-        AND ($4::timestamptz IS NULL OR occurred_at <= $4::timestamptz)`,
+    `SELECT count(*) AS n FROM event_seals s JOIN event_log l ON l.seq = s.seq
+      WHERE s.position > $1 AND s.position <= $2 AND l.type = ANY($3::text[])
+        AND ($4::timestamptz IS NULL OR l.occurred_at <= $4::timestamptz)`,
     [window.after, window.upTo, projection.eventTypes, window.at],
   );
   return Number(row?.n ?? 0);
