@@ -234,14 +234,9 @@ function rate(events: number, appends: number, seconds: number): AppendResult {
   return { appends, events, seconds, appendsPerSecond: appends / seconds, eventsPerSecond: events / seconds };
 }
 
-async function unsealed(ds: DataSource): Promise<number> {
-  const rows = await ds.query('SELECT coalesce(sum(cardinality(seqs)), 0)::int AS n FROM event_pending');
-  return rows[0].n as number;
-}
-
-async function waitSealed(ds: DataSource): Promise<number> {
+async function waitSealed(store: EventStore): Promise<number> {
   const started = process.hrtime.bigint();
-  while ((await unsealed(ds)) > 0) await new Promise((r) => setTimeout(r, 5));
+  while ((await store.unsealedCount()) > 0) await new Promise((r) => setTimeout(r, 5));
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
@@ -350,7 +345,7 @@ async function main(): Promise<void> {
         // Ours as a service runs it: the sealer live, poked after each commit.
         a.sealer.start();
         oursSeconds += await writeRound(ours, `sealed-${label}`, sc.writers, perRound, sc.events, versions);
-        drainSeconds = Math.max(drainSeconds, await waitSealed(a.ds));
+        drainSeconds = Math.max(drainSeconds, await waitSealed(a.store));
         await a.sealer.stop();
         emmettSeconds += await writeRound(theirs, label, sc.writers, perRound, sc.events, emmettVersions);
         // Ours without the sealer: the bare append; then the sealer alone on that backlog.
@@ -402,7 +397,7 @@ async function main(): Promise<void> {
     await store.appendMany(appends, { meta });
   }
   const loadAppendSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
-  await waitSealed(ds);
+  await waitSealed(store);
   const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
   await sealer.stop();
   log(`ours: appendMany ${fmt((streams * perStream) / loadAppendSeconds)} events/s, sealed ${fmt((streams * perStream) / loadSeconds)} events/s`);

@@ -2,12 +2,25 @@ import type { EventEnvelope, ServiceName } from '@d06/contracts';
 import { normalizeActor, type RecordedEvent, type StoredMetadata } from './recorded-event';
 
 /**
- * Column list used by every reader. `occurred_at` is formatted by Postgres into exactly the
- * `Date.prototype.toISOString()` form the writer hashed, which is both faster than parsing a
- * Date per row in JS and independent of the reader's time zone.
+ * The columns every reader selects, as an EventRow. `occurred_at` is formatted by Postgres into
+ * exactly the `Date.prototype.toISOString()` form the writer hashed, which is both faster than
+ * parsing a Date per row in JS and independent of the reader's time zone. `log` and `seal` are
+ * the prefixes of the event_log and event_seals columns (`''` on the `events` view); `seal: null`
+ * reads rows known to be unsealed from event_log alone.
  */
-export const EVENT_COLUMNS = `seq, position, stream_id, stream_version, event_id, type, schema_version, data, metadata,
-  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, prev_hash, hash`;
+function eventColumns(log: string, seal: string | null): string {
+  const sealed = (column: string, type: string) => (seal === null ? `NULL::${type} AS ${column}` : `${seal}${column}`);
+  return `${log}seq, ${sealed('position', 'bigint')}, ${log}stream_id, ${log}stream_version, ${log}event_id, ${log}type,
+    ${log}schema_version, ${log}data, ${log}metadata,
+    to_char(${log}occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+    ${sealed('prev_hash', 'text')}, ${sealed('hash', 'text')}`;
+}
+
+/** EventRow columns of the `events` view (operators' queries, tests). */
+export const EVENT_COLUMNS = eventColumns('', '');
+
+/** EventRow columns straight from `event_log`, for rows known to be unsealed (the sealer's batch). */
+export const UNSEALED_EVENT_COLUMNS = eventColumns('', null);
 
 /**
  * Sealed events in position order, read from `event_seals` (its primary key gives the order and
@@ -16,22 +29,16 @@ export const EVENT_COLUMNS = `seq, position, stream_id, stream_version, event_id
  * whole log for every batch. `where` and `tail` may use `s.` (seals) and `l.` (log) columns.
  */
 export function sealedEventsSql(where: string, tail: string, extraColumns = ''): string {
-  return `SELECT l.seq, s.position, l.stream_id, l.stream_version, l.event_id, l.type, l.schema_version, l.data, l.metadata,
-    to_char(l.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, s.prev_hash, s.hash${extraColumns}
+  return `SELECT ${eventColumns('l.', 's.')}${extraColumns}
     FROM event_seals s CROSS JOIN LATERAL (SELECT * FROM event_log WHERE event_log.seq = s.seq OFFSET 0) l
    WHERE ${where} ${tail}`;
 }
 
 /** A stream's events, sealed or not, with the same forced per-row probe into `event_seals`. */
-export const STREAM_EVENTS_SQL = `SELECT l.seq, s.position, l.stream_id, l.stream_version, l.event_id, l.type, l.schema_version, l.data, l.metadata,
-    to_char(l.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, s.prev_hash, s.hash
+export const STREAM_EVENTS_SQL = `SELECT ${eventColumns('l.', 's.')}
     FROM event_log l
     LEFT JOIN LATERAL (SELECT position, prev_hash, hash FROM event_seals WHERE event_seals.seq = l.seq OFFSET 0) s ON true
    WHERE l.stream_id = $1 AND l.stream_version > $2 ORDER BY l.stream_version`;
-
-/** EVENT_COLUMNS straight from `event_log`, for rows known to be unsealed (the sealer's batch). */
-export const UNSEALED_EVENT_COLUMNS = `seq, NULL::bigint AS position, stream_id, stream_version, event_id, type, schema_version, data, metadata,
-  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, NULL::text AS prev_hash, NULL::text AS hash`;
 
 export interface EventRow {
   seq: string;

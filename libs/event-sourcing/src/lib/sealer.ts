@@ -17,7 +17,7 @@ export interface SealerOptions {
   /** How often to look for other replicas' commits when nobody pokes (default 200 ms: it bounds their extra propagation delay, and each look is a query). */
   pollIntervalMs?: number;
   /**
-   * Least time between two sealing transactions (default 10 ms). A lone commit is sealed at once;
+   * Least time between two sealing transactions (default 25 ms). A lone commit is sealed at once;
    * under a stream of commits one batch covers them all instead of one fsync'd transaction each.
    */
   minIntervalMs?: number;
@@ -37,13 +37,13 @@ interface SealRow extends EventRow {
 }
 
 const DIGITS = /^\d+$/;
+const HEX64 = /^[0-9a-f]{64}$/;
 /** Rows hashed between two yields to the event loop (about 0.5 ms of CPU). */
 const YIELD_EVERY = 64;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * Assigns dense positions and the hash chain to committed rows, in one transaction per batch.

@@ -97,7 +97,6 @@ export function isIdentifier(name: string): boolean {
   return IDENTIFIER.test(name);
 }
 
-/** The bit of a pg Pool the hot paths use. */
 /** A named statement: pg prepares it once per connection and then only binds and executes. */
 export interface PreparedQuery {
   name: string;
@@ -105,6 +104,7 @@ export interface PreparedQuery {
   values: unknown[];
 }
 
+/** The bit of a pg Pool the hot paths use. */
 export interface PgPool {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
   query<R>(config: PreparedQuery): Promise<{ rows: R[]; rowCount: number | null }>;
