@@ -1,13 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import type { Consumer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { RequestMeta, RpcReply, RpcRequest, ServiceName } from '@d06/contracts';
 import { HEADERS, SERVICES, topicNames } from '@d06/contracts';
 import { CONSUMER_TIMINGS, kafkaClientConfig } from './kafka-options';
 import { errorMessage, retryForever } from './retry';
 import { ensurePlatformTopics } from './topics';
 import type { KafkaLinkStatus } from './rpc-server';
+import { withCoalescingProducers } from './coalescing-producer';
+
+/** Nest's client, with the requests sent in one turn of the event loop produced together. */
+class CoalescingClientKafka extends ClientKafka {
+  override createClient<T = Kafka>(): T {
+    return withCoalescingProducers(super.createClient<Kafka>()) as T;
+  }
+}
 
 /** No answer from the service in time, or no link to Kafka: the gateway says 503. */
 export class ServiceUnavailableError extends Error {
@@ -54,7 +62,7 @@ export class ResilientRpcClient {
 
   private build(): ClientKafka {
     const group = `d06-gateway${this.options.instanceId ? `-${this.options.instanceId}` : ''}`;
-    const client = new ClientKafka({
+    const client = new CoalescingClientKafka({
       client: kafkaClientConfig(group, this.options.brokers),
       consumer: { groupId: `${group}-replies`, ...CONSUMER_TIMINGS },
       producer: { allowAutoTopicCreation: false },

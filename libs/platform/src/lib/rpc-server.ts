@@ -6,6 +6,7 @@ import { RPC_HEALTH, topicNames } from '@d06/contracts';
 import { CONSUMER_TIMINGS, kafkaClientConfig } from './kafka-options';
 import { errorMessage, retryForever } from './retry';
 import { ensurePlatformTopics } from './topics';
+import { withCoalescingProducers } from './coalescing-producer';
 
 export type RpcHandler = (payload: unknown, meta: RequestMeta) => Promise<RpcReply>;
 
@@ -111,6 +112,11 @@ class ConcurrentServerKafka extends ServerKafka {
     const next = this.waiting.shift();
     if (next) next();
     else this.inFlight--;
+  }
+
+  /** Replies finished in one turn of the event loop go to Kafka as one Produce request. */
+  override createClient<T = import('kafkajs').Kafka>(): T {
+    return withCoalescingProducers(super.createClient<import('kafkajs').Kafka>()) as T;
   }
 
   /** Lets requests in flight finish (and answer) before the producer goes away. */
