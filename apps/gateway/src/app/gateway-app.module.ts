@@ -30,6 +30,7 @@ import { TokenService } from './auth/token.service';
 import { TokenController } from './auth/token.controller';
 import { TokenAuthGuard } from './auth/token-auth.guard';
 import { ClientThrottlerGuard, RATE_LIMIT_THROTTLER } from './auth/client-throttler.guard';
+import { SlidingWindowThrottlerStorage } from './auth/sliding-window-throttler.storage';
 import { ScopesGuard } from './auth/scopes.guard';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { IdempotencyKeysMigration1765000000000 } from './idempotency/idempotency.migration';
@@ -99,7 +100,10 @@ export class GatewayAppModule implements NestModule {
       module: GatewayAppModule,
       imports: [
         gatewayLoggerModule(config.logLevel, overrides.logDestination),
-        ThrottlerModule.forRoot({ throttlers: [{ name: RATE_LIMIT_THROTTLER, ttl: ONE_MINUTE_MS, limit: limitPerMinute }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: RATE_LIMIT_THROTTLER, ttl: ONE_MINUTE_MS, limit: limitPerMinute }],
+          storage: new SlidingWindowThrottlerStorage(),
+        }),
       ],
       controllers: [HealthController, TokenController, IdentityController, ResidenceController, LodgingController, SharingController, AuditController],
       providers: [
