@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { RequestMethod } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
 import { json, urlencoded } from 'express';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@d06/platform';
@@ -10,6 +9,7 @@ import type { GatewayConfig } from './gateway-config';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { httpMetricsMiddleware } from './common/http-metrics.middleware';
 import { bodyGuard, bodyParserErrors } from './common/body-guard.middleware';
+import { securityHeadersMiddleware } from './common/security-headers.middleware';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './auth/scopes.decorator';
 import { SCOPE_DESCRIPTIONS } from './auth/scopes';
 
@@ -25,7 +25,7 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   // Correlation ids first, so even body-parser errors carry one.
   express.use(correlationIdMiddleware);
   express.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
-  express.use(helmet());
+  express.use(securityHeadersMiddleware());
   express.use(json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   express.use(urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
   express.use(bodyParserErrors);
