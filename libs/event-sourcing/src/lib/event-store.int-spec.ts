@@ -239,6 +239,70 @@ describe('EventStore (Postgres)', () => {
     }
   });
 
+  it('coalesced appends: concurrent callers share transactions, each keeps its metadata and time; a conflict or a failing projection refuses only its own append', async () => {
+    let tick = Date.parse('2026-03-01T00:00:00Z');
+    const clock = { now: () => new Date((tick += 1000)) };
+    const local = await createStoreHarness('es_coalesce', { coalesceAppends: { maxInFlight: 1 }, clock, poolSize: 8 });
+    try {
+      await local.dataSource.query('CREATE TABLE counters (stream_id text PRIMARY KEY, n int NOT NULL)');
+      const transactions: number[] = [];
+      local.store.registerProjection(
+        defineProjection({
+          name: 'counters',
+          tables: ['counters'],
+          applyBatch: async (events, manager) => {
+            if (events.some((e) => (e.data as { fail?: boolean }).fail)) throw new Error('projection refused');
+            transactions.push(events.length);
+            for (const e of events) {
+              await manager.query(`INSERT INTO counters (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = counters.n + 1`, [e.streamId]);
+            }
+          },
+          eventTypes: ['Counted'],
+        }),
+      );
+      await local.store.append('taken', 'no-stream', [{ type: 'Counted', data: {} }], { meta });
+      transactions.length = 0;
+
+      const callers = Array.from({ length: 60 }, (_, i) => i);
+      const appendAs = (i: number) => {
+          const own = { ...meta, correlationId: `corr-${i}`, actor: { clientId: `client-${i}` } };
+          if (i === 47) return local.store.append('taken', 'no-stream', [{ type: 'Counted', data: {} }], { meta: own });
+          if (i === 53) return local.store.append(`s-${i}`, 'no-stream', [{ type: 'Counted', data: { fail: true } }], { meta: own });
+          return local.store.append(`s-${i}`, 'no-stream', [{ type: 'Counted', data: { i } }, { type: 'Counted', data: { i } }], { meta: own });
+      };
+      // First 40 good ones at once: they share transactions.
+      const first = await Promise.allSettled(callers.slice(0, 40).map(appendAs));
+      expect(first.every((o) => o.status === 'fulfilled')).toBe(true);
+      expect(transactions.length).toBeLessThan(40);
+      expect(transactions.some((n) => n > 2)).toBe(true);
+      // Then 20 with a stale version and a failing projection among them: the batch that holds
+      // them fails, and each of its appends goes again by itself.
+      const outcomes = [...first, ...(await Promise.allSettled(callers.slice(40).map(appendAs)))];
+
+      expect(outcomes[47]).toMatchObject({ status: 'rejected', reason: expect.any(ConcurrencyError) });
+      expect(outcomes[53]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: 'projection refused' }) });
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(58);
+
+      for (const i of callers.filter((n) => n !== 47 && n !== 53)) {
+        const events = await local.store.readStream(`s-${i}`);
+        expect(events.map((e) => [e.streamVersion, e.correlationId, e.actor.clientId, (e.data as { i: number }).i])).toEqual([
+          [1, `corr-${i}`, `client-${i}`, i],
+          [2, `corr-${i}`, `client-${i}`, i],
+        ]);
+        expect(events[0].occurredAt).toBe(events[1].occurredAt);
+      }
+      const times = new Set((await local.dataSource.query(`SELECT DISTINCT occurred_at FROM event_log WHERE stream_id LIKE 's-%'`)) as unknown[]);
+      expect(times.size).toBe(58);
+      expect(await local.store.readStream('s-53')).toEqual([]);
+      expect(await local.store.readStream('taken')).toHaveLength(1);
+      expect(await local.dataSource.query(`SELECT sum(n)::int AS n FROM counters`)).toEqual([{ n: 1 + 58 * 2 }]);
+      await new Sealer({ store: local.store, logger: quietLogger }).sealAll();
+      expect(await local.store.verify()).toMatchObject({ ok: true, count: 1 + 58 * 2 });
+    } finally {
+      await local.close();
+    }
+  });
+
   it('an UPDATE of one row (data, metadata, hash) or a DELETE: verify() names its position', async () => {
     const local = await createStoreHarness('es_verify');
     try {

@@ -10,6 +10,7 @@ import {
 import { rowToEnvelope, rowToRecorded, sealedEventsSql, STREAM_EVENTS_SQL, type EventRow } from './event-row';
 import { ChainVerifier } from './hash-chain';
 import { stderrLogger, type Logger } from './logger';
+import { AppendCoalescer } from './append-coalescer';
 import { applyProjections, type Projection } from './projection';
 import { normalizeActor, type NewEvent, type RecordedEvent, type StoredMetadata } from './recorded-event';
 import { pgError, pgPoolOf, queryOne, queryPrepared, queryRows, type PgPool, type SqlTarget } from './sql';
@@ -24,6 +25,11 @@ export interface EventStoreOptions {
   /** Projections updated inside every append's transaction (read-your-writes). */
   projections?: readonly Projection[];
   logger?: Logger;
+  /**
+   * Group commit: appends made while earlier ones are committing go together, in one
+   * transaction (see append-coalescer.ts). Off by default; the services turn it on.
+   */
+  coalesceAppends?: { maxInFlight?: number; maxEvents?: number };
 }
 
 export interface AppendOptions {
@@ -67,6 +73,11 @@ export interface VerifyOptions {
   onProgress?: (progress: { checked: number; total: number }) => void;
 }
 
+interface QueuedStreamAppend {
+  append: StreamAppend;
+  options: AppendOptions;
+}
+
 interface AppendRow {
   stream_id: string;
   current: number;
@@ -91,9 +102,9 @@ WITH s AS (
   SELECT 1 FROM s WHERE s.expected IS NOT NULL AND s.expected <> s.current
 ), ins AS (
   INSERT INTO event_log (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
-  SELECT n.stream_id, s.current + n.ord, n.event_id, n.type, n.schema_version, n.data, $8::jsonb, $9::timestamptz
-  FROM unnest($3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $10::jsonb[])
-       WITH ORDINALITY AS n(stream_id, ord, event_id, type, schema_version, data, i)
+  SELECT n.stream_id, s.current + n.ord, n.event_id, n.type, n.schema_version, n.data, n.metadata, n.occurred_at
+  FROM unnest($3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $10::jsonb[], $8::jsonb[], $9::timestamptz[])
+       WITH ORDINALITY AS n(stream_id, ord, event_id, type, schema_version, data, metadata, occurred_at, i)
   JOIN s ON s.stream_id = n.stream_id
   WHERE NOT EXISTS (SELECT 1 FROM conflicts)
   ORDER BY n.i
@@ -104,6 +115,11 @@ WITH s AS (
 SELECT s.stream_id, s.current, (SELECT count(*) FROM ins)::int AS inserted FROM s`;
 
 interface PreparedEvent {
+  /** Which append of a coalesced group the event belongs to. */
+  group: number;
+  metadata: StoredMetadata;
+  metadataJson: string;
+  occurredAt: string;
   streamId: string;
   ord: number;
   eventId: string;
@@ -132,6 +148,7 @@ export class EventStore {
   private readonly projections: Projection[] = [];
   private inlineTypes = new Set<string>();
   private readonly committedListeners = new Set<() => void>();
+  private readonly coalescer: AppendCoalescer<QueuedStreamAppend, AppendResult> | null;
 
   constructor(options: EventStoreOptions) {
     this.service = options.service;
@@ -141,6 +158,17 @@ export class EventStore {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
     this.logger = options.logger ?? stderrLogger;
     for (const projection of options.projections ?? []) this.registerProjection(projection);
+    const coalesce = options.coalesceAppends;
+    this.coalescer = coalesce
+      ? new AppendCoalescer<QueuedStreamAppend, AppendResult>({
+          streamOf: (a) => a.append.streamId,
+          sizeOf: (a) => Math.max(1, a.append.events.length),
+          runBatch: (items) => this.appendGroup(items.map((a) => ({ appends: [a.append], options: a.options }))),
+          runOne: (a) => this.appendGroup([{ appends: [a.append], options: a.options }]).then((r) => r[0]),
+          maxInFlight: coalesce.maxInFlight ?? 2,
+          maxEvents: coalesce.maxEvents ?? 1000,
+        })
+      : null;
   }
 
   /** Adds an inline projection: from now on it runs inside every append's transaction. */
@@ -168,7 +196,13 @@ export class EventStore {
     events: readonly NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const [result] = await this.appendMany([{ streamId, expectedVersion, events }], options);
+    const append = { streamId, expectedVersion, events };
+    // A caller's own transaction is the caller's to commit: it cannot be shared.
+    if (this.coalescer && !options.manager) {
+      // The event happened now, not when its batch commits.
+      return this.coalescer.submit({ append, options: { ...options, occurredAt: options.occurredAt ?? this.clock.now() } });
+    }
+    const [result] = await this.appendMany([append], options);
     return result;
   }
 
@@ -177,24 +211,38 @@ export class EventStore {
    * or a command touching several aggregates uses. Every stream's expected version is checked.
    */
   async appendMany(appends: readonly StreamAppend[], options: AppendOptions): Promise<AppendResult[]> {
+    return this.appendGroup([{ appends, options }]);
+  }
+
+  /**
+   * Several callers' appends in one transaction and one INSERT, each with its own metadata and
+   * time (what the coalescer sends); the result lists every append's result in order. All or
+   * nothing, like appendMany.
+   */
+  private async appendGroup(groups: readonly { appends: readonly StreamAppend[]; options: AppendOptions }[]): Promise<AppendResult[]> {
+    const appends = groups.flatMap((g) => g.appends);
     const seen = new Set<string>();
     for (const a of appends) {
       if (seen.has(a.streamId)) throw new InvalidArgumentError(`stream ${a.streamId} appears twice in one appendMany`);
       seen.add(a.streamId);
       checkExpectedVersion(a.expectedVersion);
     }
-    const occurredAt = (options.occurredAt ?? this.clock.now()).toISOString();
-    const metadata: StoredMetadata = {
-      correlationId: options.meta.correlationId,
-      causationId: options.meta.causationId ?? null,
-      actor: normalizeActor(options.meta.actor),
-    };
     const prepared: PreparedEvent[] = [];
-    for (const a of appends) {
-      a.events.forEach((event, index) => prepared.push(this.prepare(a.streamId, index + 1, event)));
-    }
+    groups.forEach((g, group) => {
+      const occurredAt = (g.options.occurredAt ?? this.clock.now()).toISOString();
+      const metadata: StoredMetadata = {
+        correlationId: g.options.meta.correlationId,
+        causationId: g.options.meta.causationId ?? null,
+        actor: normalizeActor(g.options.meta.actor),
+      };
+      const metadataJson = JSON.stringify(metadata);
+      for (const a of g.appends) {
+        a.events.forEach((event, index) => prepared.push(this.prepare({ group, metadata, metadataJson, occurredAt }, a.streamId, index + 1, event)));
+      }
+    });
+    const manager = groups.length === 1 ? groups[0].options.manager : undefined;
     if (prepared.length === 0) {
-      const versions = await Promise.all(appends.map((a) => this.streamVersion(a.streamId, options.manager)));
+      const versions = await Promise.all(appends.map((a) => this.streamVersion(a.streamId, manager)));
       return appends.map((a, i) => {
         if (a.expectedVersion !== 'any' && expectedNumber(a.expectedVersion) !== versions[i]) {
           throw new ConcurrencyError(a.streamId, a.expectedVersion, versions[i]);
@@ -210,34 +258,38 @@ export class EventStore {
       prepared.map((e) => e.eventId),
       prepared.map((e) => e.type),
       prepared.map((e) => e.schemaVersion),
-      JSON.stringify(metadata),
-      occurredAt,
+      prepared.map((e) => e.metadataJson),
+      prepared.map((e) => e.occurredAt),
       prepared.map((e) => e.json),
     ];
 
     const needsTransaction =
-      options.inTransaction !== undefined || prepared.some((e) => this.inlineTypes.has(e.type));
+      groups.some((g) => g.options.inTransaction !== undefined) || prepared.some((e) => this.inlineTypes.has(e.type));
 
-    const run = async (target: SqlTarget | PgPool, manager: EntityManager | undefined): Promise<AppendResult[]> => {
+    const run = async (target: SqlTarget | PgPool, tx: EntityManager | undefined): Promise<AppendResult[]> => {
       const rows = await this.insert(target, appends, params);
-      const results = this.results(appends, rows, prepared, metadata, occurredAt);
-      if (manager) {
-        const recorded = results.flatMap((r) => r.events);
-        await applyProjections(this.projections, recorded, manager);
-        if (options.inTransaction) await options.inTransaction(manager, recorded);
+      const results = this.results(appends, rows, prepared);
+      if (tx) {
+        await applyProjections(this.projections, results.flatMap((r) => r.events), tx);
+        let at = 0;
+        for (const g of groups) {
+          const own = results.slice(at, at + g.appends.length).flatMap((r) => r.events);
+          at += g.appends.length;
+          if (g.options.inTransaction) await g.options.inTransaction(tx, own);
+        }
       }
       return results;
     };
 
-    if (options.manager) {
-      const joined = await run(options.manager, options.manager);
+    if (manager) {
+      const joined = await run(manager, manager);
       this.notifyCommitted();
       return joined;
     }
     for (let attempt = 1; ; attempt++) {
       try {
         const results = needsTransaction
-          ? await this.dataSource.transaction((manager) => run(manager, manager))
+          ? await this.dataSource.transaction((tx) => run(tx, tx))
           : await run(pgPoolOf(this.dataSource), undefined);
         this.notifyCommitted();
         return results;
@@ -250,7 +302,12 @@ export class EventStore {
     }
   }
 
-  private prepare(streamId: string, ord: number, event: NewEvent): PreparedEvent {
+  private prepare(
+    origin: Pick<PreparedEvent, 'group' | 'metadata' | 'metadataJson' | 'occurredAt'>,
+    streamId: string,
+    ord: number,
+    event: NewEvent,
+  ): PreparedEvent {
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw new InvalidArgumentError(`event ${ord} of ${streamId} has no type`);
     }
@@ -260,6 +317,7 @@ export class EventStore {
     // value replay will (no Dates, no undefined), or live and rebuilt read models drift apart.
     const json = JSON.stringify(event.data ?? null);
     return {
+      ...origin,
       streamId,
       ord,
       eventId,
@@ -300,8 +358,6 @@ export class EventStore {
     appends: readonly StreamAppend[],
     rows: readonly AppendRow[],
     prepared: readonly PreparedEvent[],
-    metadata: StoredMetadata,
-    occurredAt: string,
   ): AppendResult[] {
     const current = new Map(rows.map((r) => [r.stream_id, Number(r.current)]));
     const byStream = new Map<string, RecordedEvent[]>();
@@ -315,10 +371,10 @@ export class EventStore {
         streamId: e.streamId,
         streamVersion: base + e.ord,
         position: null,
-        occurredAt,
-        correlationId: metadata.correlationId,
-        causationId: metadata.causationId,
-        actor: metadata.actor,
+        occurredAt: e.occurredAt,
+        correlationId: e.metadata.correlationId,
+        causationId: e.metadata.causationId,
+        actor: e.metadata.actor,
         data: e.data,
         prevHash: null,
         hash: null,

@@ -105,6 +105,7 @@ export class EventSourcingRuntime {
       projections: declaration.projections,
       upcasters: declaration.upcasters,
       logger,
+      coalesceAppends: {},
     });
     this.storeValue = store;
     const group = `d06-${service}${instanceId ? `-${instanceId}` : ''}`;
