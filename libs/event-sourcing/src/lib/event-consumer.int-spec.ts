@@ -79,6 +79,7 @@ describe('EventConsumer (Postgres + Kafka)', () => {
         DossierSubmitted: async (event, manager) => {
           handlerCalls.push(event.eventId);
           if (event.data.poison && !poisonFixed) throw new Error(`cannot handle ${event.data.dossierId}`);
+          if (event.data.dossierId === 'always-fails') throw new Error('this one always fails');
           await manager.query(
             `INSERT INTO dossier_counts (dossier_id, n) VALUES ($1, 1)
              ON CONFLICT (dossier_id) DO UPDATE SET n = dossier_counts.n + 1`,
@@ -118,6 +119,34 @@ describe('EventConsumer (Postgres + Kafka)', () => {
     const processed = await h.dataSource.query('SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1', [once.eventId]);
     expect(processed[0].n).toBe(1);
     expect(await registry.metrics()).toMatch(/event_consumer_messages_total\{consumer="[^"]+",outcome="duplicate"\} 1/);
+  });
+
+  it('a burst of events: handled in shared transactions, each once; a failing one in a burst is dead-lettered alone', async () => {
+    const burst = Array.from({ length: 40 }, (_, i) => envelope('DossierSubmitted', { dossierId: `burst-${i}` }, `burst-${i}`));
+    await producer.send({ topic: source, messages: burst.map(envelopeToMessage) });
+    await eventually(async () => (await effect('burst-39')) === 1, { what: 'the burst to be handled' });
+    for (let i = 0; i < 40; i++) expect(await effect(`burst-${i}`)).toBe(1);
+    // processed_at defaults to the transaction's start: events that shared one share it.
+    const [{ transactions }] = await h.dataSource.query(
+      'SELECT count(DISTINCT processed_at)::int AS transactions FROM processed_events WHERE event_id = ANY($1::uuid[])',
+      [burst.map((e) => e.eventId)],
+    );
+    expect(transactions).toBeLessThan(40);
+
+    const failing = envelope('DossierSubmitted', { dossierId: 'always-fails' }, 'burst-x');
+    const second = [
+      ...Array.from({ length: 10 }, (_, i) => envelope('DossierSubmitted', { dossierId: `second-${i}` }, `second-${i}`)),
+      failing,
+      ...Array.from({ length: 10 }, (_, i) => envelope('DossierSubmitted', { dossierId: `second-${10 + i}` }, `second-${10 + i}`)),
+    ];
+    await producer.send({ topic: source, messages: second.map(envelopeToMessage) });
+    await eventually(async () => (await effect('second-19')) === 1, { what: 'the second burst to be handled' });
+    for (let i = 0; i < 20; i++) expect(await effect(`second-${i}`)).toBe(1);
+    const letters = await listDeadLetters(h.dataSource, { consumer: consumer.name, pendingOnly: true });
+    expect(letters.filter((l) => l.error === 'this one always fails')).toHaveLength(1);
+    // Its own four attempts, plus one inside the batch that rolled back, if it was batched.
+    expect(handlerCalls.filter((id) => id === failing.eventId).length).toBeGreaterThanOrEqual(4);
+    await h.dataSource.query(`DELETE FROM dead_letters WHERE error = 'this one always fails'`);
   });
 
   it('a poison message lands in the DLQ with the error, and the next messages are still handled', async () => {
