@@ -18,7 +18,9 @@ export const NOTICES_PROJECTION = 'notices';
  * `ward_daily_lodging_stats`. That is what makes re-applying a NoticeSubmitted harmless, and
  * what keeps a departed notice's guests from coming back. The counter upsert is grouped per
  * (ward, day) so one statement never touches a counter row twice, and it comes last so the
- * row lock on a busy ward's counter is held for as short a time as possible.
+ * row lock on a busy ward's counter is held for as short a time as possible. Its rows go in
+ * (ward, day) order, so two transactions that share counters lock them in the same order and
+ * cannot deadlock (appends of several requests share a transaction since group commit).
  */
 const SUBMITTED_SQL = `
 WITH input AS (
@@ -46,6 +48,7 @@ INSERT INTO ward_daily_lodging_stats (ward_code, day, notices, guests, foreign_g
 SELECT ward_code, arrival_day, count(*), sum(guests), sum(foreign_guests), count(*) FILTER (WHERE late)
 FROM new_notices
 GROUP BY ward_code, arrival_day
+ORDER BY ward_code, arrival_day
 ON CONFLICT (ward_code, day) DO UPDATE SET
   notices = ward_daily_lodging_stats.notices + EXCLUDED.notices,
   guests = ward_daily_lodging_stats.guests + EXCLUDED.guests,
