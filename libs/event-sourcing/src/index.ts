@@ -17,6 +17,7 @@ export * from './lib/envelope-parser';
 export * from './lib/event-consumer';
 export * from './lib/replay';
 export * from './lib/command-handler';
+export * from './lib/group-commit';
 export {
   execute,
   queryRows,

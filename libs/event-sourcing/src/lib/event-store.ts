@@ -10,7 +10,7 @@ import {
 import { rowToEnvelope, rowToRecorded, sealedEventsSql, STREAM_EVENTS_SQL, type EventRow } from './event-row';
 import { ChainVerifier } from './hash-chain';
 import { stderrLogger, type Logger } from './logger';
-import { AppendCoalescer } from './append-coalescer';
+import { GroupCommitter } from './group-commit';
 import { applyProjections, type Projection } from './projection';
 import { normalizeActor, type NewEvent, type RecordedEvent, type StoredMetadata } from './recorded-event';
 import { pgError, pgPoolOf, queryOne, queryPrepared, queryRows, type PgPool, type SqlTarget } from './sql';
@@ -26,8 +26,11 @@ export interface EventStoreOptions {
   projections?: readonly Projection[];
   logger?: Logger;
   /**
-   * Group commit: appends made while earlier ones are committing go together, in one
-   * transaction (see append-coalescer.ts). Off by default; the services turn it on.
+   * Group commit (group-commit.ts): appends made while earlier ones are committing go together,
+   * in one transaction, one INSERT and one set-based projection pass. Each request used to be
+   * a transaction of its own (BEGIN, insert, projections, COMMIT and its WAL flush), and
+   * concurrent requests of one ward queued on its counter row until the previous had
+   * committed. Off by default; the services turn it on.
    */
   coalesceAppends?: { maxInFlight?: number; maxEvents?: number };
 }
@@ -148,7 +151,7 @@ export class EventStore {
   private readonly projections: Projection[] = [];
   private inlineTypes = new Set<string>();
   private readonly committedListeners = new Set<() => void>();
-  private readonly coalescer: AppendCoalescer<QueuedStreamAppend, AppendResult> | null;
+  private readonly coalescer: GroupCommitter<QueuedStreamAppend, AppendResult> | null;
 
   constructor(options: EventStoreOptions) {
     this.service = options.service;
@@ -160,13 +163,13 @@ export class EventStore {
     for (const projection of options.projections ?? []) this.registerProjection(projection);
     const coalesce = options.coalesceAppends;
     this.coalescer = coalesce
-      ? new AppendCoalescer<QueuedStreamAppend, AppendResult>({
-          streamOf: (a) => a.append.streamId,
+      ? new GroupCommitter<QueuedStreamAppend, AppendResult>({
+          keyOf: (a) => a.append.streamId,
           sizeOf: (a) => Math.max(1, a.append.events.length),
           runBatch: (items) => this.appendGroup(items.map((a) => ({ appends: [a.append], options: a.options }))),
           runOne: (a) => this.appendGroup([{ appends: [a.append], options: a.options }]).then((r) => r[0]),
           maxInFlight: coalesce.maxInFlight ?? 2,
-          maxEvents: coalesce.maxEvents ?? 1000,
+          maxSize: coalesce.maxEvents ?? 1000,
         })
       : null;
   }

@@ -130,7 +130,7 @@ export function readServiceConfig(r: EnvReader, service: keyof typeof SERVICE_DE
     httpPort: r.int(`${upper}_HTTP_PORT`, SERVICE_DEFAULT_PORTS[service], { min: 0, max: 65535 }),
     database: r.string(`${upper}_DATABASE`, `d06_${service}`),
     rpcConcurrency: r.int('D06_RPC_CONCURRENCY', 12, { min: 1, max: 256 }),
-    rpcMaxInFlight: r.int('D06_RPC_MAX_IN_FLIGHT', 64, { min: 1, max: 4096 }),
+    rpcMaxInFlight: r.int('D06_RPC_MAX_IN_FLIGHT', 256, { min: 1, max: 4096 }),
     // Four apps and their test stacks share one server's 100 connections on small machines.
     dbPoolSize: r.int('D06_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
   };

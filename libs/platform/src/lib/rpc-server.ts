@@ -190,7 +190,7 @@ export class ResilientRpcServer {
       producer: { allowAutoTopicCreation: false },
       run: { partitionsConsumedConcurrently: concurrency },
       postfixId: '',
-    }, this.options.maxInFlight ?? 64);
+    }, this.options.maxInFlight ?? 256);
     server.addHandler(topic, (data: unknown, _ctx: KafkaContext) => this.dispatcher.dispatch(data), false);
     return server;
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { statusOfError, type FieldError, type RequestMeta, type RpcError, type ServiceName } from '@d06/contracts';
-import { ID_GENERATOR, RPC_CLIENT, requestIdOf, type IdGenerator, type ResilientRpcClient } from '@d06/platform';
+import { Histogram, type Registry } from 'prom-client';
+import { ID_GENERATOR, METRICS_REGISTRY, RPC_CLIENT, requestIdOf, type IdGenerator, type ResilientRpcClient } from '@d06/platform';
 import { IdempotencyService, type HttpOutcome } from '../idempotency/idempotency.service';
 import { IDEMPOTENT_REPLAYED_HEADER, readIdempotencyKey } from '../idempotency/idempotency-key';
 import { correlationIdOf } from './correlation-id.middleware';
@@ -35,11 +36,27 @@ function isFieldErrors(value: unknown): value is FieldError[] {
  */
 @Injectable()
 export class ServiceForwarder {
+  private readonly rpcSeconds: Histogram<'service' | 'type'>;
+
   constructor(
     @Inject(RPC_CLIENT) private readonly rpc: ResilientRpcClient,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly idempotency: IdempotencyService,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    const name = 'gateway_rpc_duration_seconds';
+    const existing = registry.getSingleMetric(name);
+    this.rpcSeconds =
+      existing instanceof Histogram
+        ? (existing as Histogram<'service' | 'type'>)
+        : new Histogram({
+            name,
+            help: 'Time from sending a request to a service over Kafka to its reply (or timeout), by service and request type',
+            labelNames: ['service', 'type'],
+            buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+            registers: [registry],
+          });
+  }
 
   /** Reads (GET): ask and answer. */
   async query(req: GatewayRequest, res: Response, call: ServiceCall): Promise<void> {
@@ -76,7 +93,8 @@ export class ServiceForwarder {
   }
 
   private async ask(req: GatewayRequest, call: ServiceCall): Promise<Answer> {
-    const reply = await this.rpc.call(call.service, call.type, call.payload, this.metaOf(req), { key: call.key });
+    const end = this.rpcSeconds.startTimer({ service: call.service, type: call.type });
+    const reply = await this.rpc.call(call.service, call.type, call.payload, this.metaOf(req), { key: call.key }).finally(() => end());
     if (reply.ok) {
       const status = Number.isInteger(reply.status) && reply.status >= 200 && reply.status < 300 ? reply.status : 200;
       const presented = call.present ? call.present(reply.body) : { body: reply.body };

@@ -108,6 +108,19 @@ describe('Idempotency-Key', () => {
     expect(after.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('given 30 requests with different keys at once, when posted, then each executes once and each repeat replays its own answer', async () => {
+    const keys = Array.from({ length: 30 }, () => newKey());
+    const before = lodging.received.length;
+    const first = await Promise.all(keys.map((key) => post(key)));
+    expect(first.map((a) => a.status)).toEqual(keys.map(() => 201));
+    expect(lodging.received.length - before).toBe(30);
+    // The claims and outcomes went to Postgres together; each row is still its own request's.
+    const again = await Promise.all(keys.map((key) => post(key)));
+    expect(again.map((a) => a.headers.get('idempotent-replayed'))).toEqual(keys.map(() => 'true'));
+    expect(again.map((a) => a.text)).toEqual(first.map((a) => a.text));
+    expect(lodging.received.length - before).toBe(30);
+  });
+
   it('given a business refusal (4xx), when repeated with the key, then the refusal is replayed, not re-executed', async () => {
     const key = newKey();
     identity.on(RPC.identity.registerCitizen, () => ({ ok: false, error: { code: 'ALREADY_EXISTS', message: 'already registered' } }));

@@ -79,7 +79,9 @@ export class LodgingController {
       room: dto.room ?? null,
       guests: dto.guests.map(guestInput),
     };
-    await this.forwarder.command(req, res, { service: 'lodging', type: RPC.lodging.submitNotice, payload, key: dto.establishmentId });
+    // No ordering key: a notice is a new stream of its own, and keying by establishment made the
+    // service handle one establishment's notices one after the other (a busy hotel's queue).
+    await this.forwarder.command(req, res, { service: 'lodging', type: RPC.lodging.submitNotice, payload });
   }
 
   @Post('notices/:noticeId/departure')

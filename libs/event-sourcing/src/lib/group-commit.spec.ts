@@ -1,4 +1,4 @@
-import { AppendCoalescer } from './append-coalescer';
+import { GroupCommitter } from './group-commit';
 
 interface Append {
   stream: string;
@@ -20,13 +20,13 @@ function harness(maxInFlight = 1, maxEvents = 100) {
         release: () => (appends.some((a) => a.poison) ? reject(new Error(`conflict on ${appends.find((a) => a.poison)?.stream}`)) : resolve(appends.map((a) => `ok:${a.stream}`))),
       });
     });
-  const coalescer = new AppendCoalescer<Append, string>({
-    streamOf: (a) => a.stream,
+  const coalescer = new GroupCommitter<Append, string>({
+    keyOf: (a) => a.stream,
     sizeOf: (a) => a.events,
     runBatch: (appends) => pending('batch', appends),
     runOne: (append) => pending('one', [append]).then((r) => r[0]),
     maxInFlight,
-    maxEvents,
+    maxSize: maxEvents,
     schedule: (fn) => void turns.push(fn),
   });
   const endTurn = async () => {
@@ -43,7 +43,7 @@ function harness(maxInFlight = 1, maxEvents = 100) {
   return { coalescer, calls, history, endTurn, releaseAll };
 }
 
-describe('AppendCoalescer', () => {
+describe('GroupCommitter', () => {
   it('given one append and nothing committing, when the turn ends, then it goes alone at once', async () => {
     const { coalescer, calls, endTurn } = harness();
     const result = coalescer.submit({ stream: 'a', events: 1 });

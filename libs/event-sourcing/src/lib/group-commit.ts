@@ -1,0 +1,123 @@
+/** One caller's item waiting for a batch. */
+interface Queued<A, R> {
+  item: A;
+  resolve: (result: R) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface GroupCommitOptions<A, R> {
+  /** What an item writes (a stream, a key): two items with one key never share a batch. */
+  keyOf: (item: A) => string;
+  /** How big an item is (a batch stops growing at `maxSize`). */
+  sizeOf: (item: A) => number;
+  /** Commits several items together, all or nothing; results in order. */
+  runBatch: (items: A[]) => Promise<R[]>;
+  /** Commits one item by itself. */
+  runOne: (item: A) => Promise<R>;
+  /** Batches committing at once. */
+  maxInFlight: number;
+  /** Size of a batch (one item larger than this still goes, alone). */
+  maxSize: number;
+  schedule?: (fn: () => void) => void;
+}
+
+/**
+ * Group commit: items (appends, idempotency records) that arrive while earlier batches are
+ * committing wait and then go together, in one statement or transaction, instead of one round
+ * trip and one commit each. At low load an item goes alone at once (next turn of the event
+ * loop), so nothing waits for company.
+ *
+ * A batch is all or nothing; when it fails (a conflict, a duplicate, a projection that throws),
+ * each of its items is retried by itself, so only the guilty one gets the error and nothing is
+ * written twice (the failed batch rolled back).
+ */
+export class GroupCommitter<A, R> {
+  private queue: Queued<A, R>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private readonly schedule: (fn: () => void) => void;
+
+  constructor(private readonly options: GroupCommitOptions<A, R>) {
+    this.schedule = options.schedule ?? setImmediate;
+  }
+
+  /** Items waiting for a batch (for tests and metrics). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  submit(item: A): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    if (this.scheduled || this.inFlight >= this.options.maxInFlight) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.take();
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        if (this.queue.length > 0) this.wake();
+      });
+    }
+  }
+
+  /** The oldest items that fit in a batch, at most one per key; the rest keep their order. */
+  private take(): Queued<A, R>[] {
+    const batch: Queued<A, R>[] = [];
+    const rest: Queued<A, R>[] = [];
+    const keys = new Set<string>();
+    let size = 0;
+    for (const queued of this.queue) {
+      const key = this.options.keyOf(queued.item);
+      const itemSize = this.options.sizeOf(queued.item);
+      const fits = batch.length === 0 || size + itemSize <= this.options.maxSize;
+      // A later item with a key already in the batch waits for the next one, and so does
+      // everything behind it with that key, so one key's items keep their order.
+      if (fits && !keys.has(key)) {
+        batch.push(queued);
+        size += itemSize;
+      } else {
+        rest.push(queued);
+      }
+      keys.add(key);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async run(batch: Queued<A, R>[]): Promise<void> {
+    if (batch.length === 1) {
+      await this.runAlone(batch[0]);
+      return;
+    }
+    let results: R[];
+    try {
+      results = await this.options.runBatch(batch.map((b) => b.item));
+    } catch {
+      // Who was at fault is not known: each goes again by itself (the batch rolled back).
+      await Promise.all(batch.map((queued) => this.runAlone(queued)));
+      return;
+    }
+    batch.forEach((queued, i) => queued.resolve(results[i]));
+  }
+
+  private async runAlone(queued: Queued<A, R>): Promise<void> {
+    try {
+      queued.resolve(await this.options.runOne(queued.item));
+    } catch (err) {
+      queued.reject(err);
+    }
+  }
+}
