@@ -31,7 +31,7 @@ import { databaseUrlFor, freePort, startTestStack, uniqueName, type TestStack } 
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env['BENCH_QUICK'] === '1';
-const RATES = (process.env['MIXED_RATES'] ?? '50,100,200,400').split(',').map(Number);
+const RATES = (process.env['MIXED_RATES'] ?? '100,200,400,600').split(',').map(Number);
 const SECONDS = Number(process.env['MIXED_SECONDS'] ?? (QUICK ? 5 : 20));
 const MAX_IN_FLIGHT = Number(process.env['MIXED_MAX_IN_FLIGHT'] ?? 256);
 // Instances of each app, one platform run per entry (issue 9: scale-out on Kafka partitions).
