@@ -13,7 +13,7 @@
  * (share of one core) and peak RSS, from /proc.
  *
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/mixed-load/mixed-load.bench.ts
- *   MIXED_RATES=50,100,200,400   MIXED_SECONDS=20   BENCH_QUICK=1 (5 s per step)
+ *   MIXED_RATES=100,200,400,600   MIXED_SECONDS=20   BENCH_QUICK=1 (5 s per step)
  *   MIXED_REPLICAS=1,2           one platform run per entry, with that many instances of each app
  *                                (the baseline runs beside the first)
  *   DATABASE_URL, KAFKA_BROKERS: as for the tests (npm run bench sets them)
