@@ -105,9 +105,9 @@ WITH s AS (
   SELECT 1 FROM s WHERE s.expected IS NOT NULL AND s.expected <> s.current
 ), ins AS (
   INSERT INTO event_log (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
-  SELECT n.stream_id, s.current + n.ord, n.event_id, n.type, n.schema_version, n.data, n.metadata, n.occurred_at
-  FROM unnest($3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $10::jsonb[], $8::jsonb[], $9::timestamptz[])
-       WITH ORDINALITY AS n(stream_id, ord, event_id, type, schema_version, data, metadata, occurred_at, i)
+  SELECT n.stream_id, s.current + n.ord, n.event_id, n.type, n.schema_version, n.data, ($8::jsonb[])[n.g], ($9::timestamptz[])[n.g]
+  FROM unnest($3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $10::jsonb[], $11::int[])
+       WITH ORDINALITY AS n(stream_id, ord, event_id, type, schema_version, data, g, i)
   JOIN s ON s.stream_id = n.stream_id
   WHERE NOT EXISTS (SELECT 1 FROM conflicts)
   ORDER BY n.i
@@ -121,7 +121,6 @@ interface PreparedEvent {
   /** Which append of a coalesced group the event belongs to. */
   group: number;
   metadata: StoredMetadata;
-  metadataJson: string;
   occurredAt: string;
   streamId: string;
   ord: number;
@@ -231,17 +230,17 @@ export class EventStore {
       checkExpectedVersion(a.expectedVersion);
     }
     const prepared: PreparedEvent[] = [];
-    groups.forEach((g, group) => {
-      const occurredAt = (g.options.occurredAt ?? this.clock.now()).toISOString();
+    const origins = groups.map((g, group) => {
       const metadata: StoredMetadata = {
         correlationId: g.options.meta.correlationId,
         causationId: g.options.meta.causationId ?? null,
         actor: normalizeActor(g.options.meta.actor),
       };
-      const metadataJson = JSON.stringify(metadata);
+      const origin = { group, metadata, metadataJson: JSON.stringify(metadata), occurredAt: (g.options.occurredAt ?? this.clock.now()).toISOString() };
       for (const a of g.appends) {
-        a.events.forEach((event, index) => prepared.push(this.prepare({ group, metadata, metadataJson, occurredAt }, a.streamId, index + 1, event)));
+        a.events.forEach((event, index) => prepared.push(this.prepare(origin, a.streamId, index + 1, event)));
       }
+      return origin;
     });
     const manager = groups.length === 1 ? groups[0].options.manager : undefined;
     if (prepared.length === 0) {
@@ -261,9 +260,11 @@ export class EventStore {
       prepared.map((e) => e.eventId),
       prepared.map((e) => e.type),
       prepared.map((e) => e.schemaVersion),
-      prepared.map((e) => e.metadataJson),
-      prepared.map((e) => e.occurredAt),
+      // Metadata and time once per caller (group), not per event: parsed once by Postgres.
+      origins.map((o) => o.metadataJson),
+      origins.map((o) => o.occurredAt),
       prepared.map((e) => e.json),
+      prepared.map((e) => e.group + 1),
     ];
 
     const needsTransaction =
@@ -306,7 +307,7 @@ export class EventStore {
   }
 
   private prepare(
-    origin: Pick<PreparedEvent, 'group' | 'metadata' | 'metadataJson' | 'occurredAt'>,
+    origin: Pick<PreparedEvent, 'group' | 'metadata' | 'occurredAt'>,
     streamId: string,
     ord: number,
     event: NewEvent,
@@ -320,7 +321,9 @@ export class EventStore {
     // value replay will (no Dates, no undefined), or live and rebuilt read models drift apart.
     const json = JSON.stringify(event.data ?? null);
     return {
-      ...origin,
+      group: origin.group,
+      metadata: origin.metadata,
+      occurredAt: origin.occurredAt,
       streamId,
       ord,
       eventId,
