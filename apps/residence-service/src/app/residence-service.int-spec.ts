@@ -150,6 +150,22 @@ describe('residence service (in-process, real Postgres and Kafka)', () => {
     expect(body(await get(received.dossierId))).toMatchObject({ status: 'APPROVED', version: 2 });
   });
 
+  it('given a decision already stored, when the same request is retried, then 200 with the dossier; another request still gets 409', async () => {
+    const personalId = await knownCitizen();
+    const received = body(await submit({ procedure: 'ABSENCE_DECLARATION', applicantId: personalId }));
+    const requestId = `decide-${received.dossierId}`;
+    const decideOnce = () =>
+      h.call<DossierResponse>(RPC.residence.decideDossier, { dossierId: received.dossierId, outcome: 'APPROVED', reason: null }, { clientId: 'officer', key: received.dossierId, requestId });
+    // The first attempt is stored; its answer is lost (the gateway had given up).
+    body(await decideOnce());
+    const retry = body(await decideOnce());
+    expect(retry).toMatchObject({ dossierId: received.dossierId, status: 'APPROVED', version: 2 });
+    const other = await h.call(RPC.residence.decideDossier, { dossierId: received.dossierId, outcome: 'APPROVED', reason: null }, { clientId: 'officer', key: received.dossierId, requestId: `${requestId}-other` });
+    expect(other).toEqual({ ok: false, error: { code: 'ALREADY_DECIDED', message: expect.any(String) } });
+    const stream = body(await h.call<{ events: { type: string }[] }>(RPC.residence.getStream, { streamId: received.dossierId }));
+    expect(stream.events.map((e) => e.type)).toEqual(['DossierReceived', 'DossierApproved']);
+  });
+
   it('given no such dossier, when read or decided, then NOT_FOUND; given malformed payloads, then VALIDATION_FAILED', async () => {
     const missing = '0b5d7d2e-1111-4a4a-8b8b-123456789abc';
     expect(await get(missing)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

@@ -74,4 +74,19 @@ describe('handleCommand (Postgres)', () => {
     expect(noop).toMatchObject({ ok: true, events: [], version: 1 });
     expect(await h.store.readStream('counter-3')).toHaveLength(1);
   });
+
+  it('given a request whose first attempt was stored, when retried with the same event ids, then ok with those events and nothing appended; another request is refused', async () => {
+    const ids = (request: string) => (i: number) => `00000000-0000-4000-8000-${request}${String(i).padStart(4, '0')}`;
+    await handleCommand({ store: h.store, decider: counter, streamId: 'counter-4', command: { type: 'Increment', by: 90 }, meta });
+    const first = await handleCommand({ store: h.store, decider: counter, streamId: 'counter-4', command: { type: 'Increment', by: 10 }, meta, eventIdOf: ids('00000001') });
+    expect(first).toMatchObject({ ok: true, version: 2 });
+
+    // The counter is full now, so the decider refuses a second +10; this one is the first again.
+    const retry = await handleCommand({ store: h.store, decider: counter, streamId: 'counter-4', command: { type: 'Increment', by: 10 }, meta, eventIdOf: ids('00000001') });
+    expect(retry).toMatchObject({ ok: true, version: 2, events: [{ eventId: ids('00000001')(0), streamVersion: 2, data: { by: 10 } }] });
+
+    const other = await handleCommand({ store: h.store, decider: counter, streamId: 'counter-4', command: { type: 'Increment', by: 10 }, meta, eventIdOf: ids('00000002') });
+    expect(other).toEqual({ ok: false, error: { code: 'BUSINESS_RULE', message: 'the counter stops at 100' } });
+    expect(await h.store.readStream('counter-4')).toHaveLength(2);
+  });
 });

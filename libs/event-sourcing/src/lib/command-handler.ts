@@ -21,6 +21,12 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
   manager?: EntityManager;
   /** Extra work in the append's transaction (e.g. a uniqueness table the decider cannot see). */
   inTransaction?: (manager: EntityManager, events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * The id of the n-th event decided (0-based), instead of a fresh one. A retried request that
+   * derives these from its request id is recognised: when the decider refuses it because an
+   * earlier attempt of it was stored, the result is that attempt's events (ok), not the refusal.
+   */
+  eventIdOf?: (index: number) => string;
 }
 
 export type CommandResult<E extends DomainEvent, S> =
@@ -43,13 +49,19 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState);
     const version = history.length === 0 ? 0 : history[history.length - 1].streamVersion;
     const decision = decider.decide(command, state);
-    if (!decision.ok) return { ok: false, error: decision.error };
+    if (!decision.ok) {
+      // Refused now, but perhaps because this very request was stored by an earlier attempt:
+      // then it succeeded, and its events are the answer.
+      const earlier = options.eventIdOf ? ownEvents(history, options.eventIdOf) : [];
+      if (earlier.length > 0) return { ok: true, state, events: earlier as RecordedEvent<E['type']>[], version };
+      return { ok: false, error: decision.error };
+    }
     if (decision.events.length === 0) return { ok: true, state, events: [], version };
     try {
       const result = await store.append(
         streamId,
         version === 0 ? 'no-stream' : version,
-        decision.events.map((e) => ({ type: e.type, data: e.data })),
+        decision.events.map((e, i) => ({ type: e.type, data: e.data, ...(options.eventIdOf ? { eventId: options.eventIdOf(i) } : {}) })),
         { meta, occurredAt: options.occurredAt, inTransaction: options.inTransaction, manager: options.manager },
       );
       const next = decision.events.reduce((s, e) => decider.evolve(s, e), state);
@@ -64,4 +76,13 @@ export async function handleCommand<C, E extends DomainEvent, S>(
       }
     }
   }
+}
+
+/** The events of the stream an earlier attempt of this request appended (ids 0, 1, ... in a row). */
+function ownEvents(history: readonly RecordedEvent[], eventIdOf: (index: number) => string): RecordedEvent[] {
+  const start = history.findIndex((e) => e.eventId === eventIdOf(0));
+  if (start < 0) return [];
+  const own: RecordedEvent[] = [];
+  for (let i = start; i < history.length && history[i].eventId === eventIdOf(i - start); i++) own.push(history[i]);
+  return own;
 }

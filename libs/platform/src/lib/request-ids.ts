@@ -10,7 +10,23 @@ import type { IdGenerator } from './clock';
  */
 export function aggregateIdFor(meta: RequestMeta, ids: IdGenerator, kind: string): string {
   if (!meta.requestId) return ids.next();
-  const h = createHash('sha256').update(`${kind}\n${meta.requestId}`).digest('hex');
+  return uuidOf(`${kind}\n${meta.requestId}`);
+}
+
+/**
+ * Ids for the events a request appends (the n-th, 0-based), derived from its `requestId`;
+ * undefined without one. A retry whose first attempt was stored after the gateway had given up
+ * (503) finds its own events by these ids (handleCommand's `eventIdOf`) and gets the answer the
+ * first attempt would have had, instead of a refusal such as 409 ALREADY_DECIDED.
+ */
+export function requestEventIds(meta: RequestMeta, kind: string): ((index: number) => string) | undefined {
+  const requestId = meta.requestId;
+  if (!requestId) return undefined;
+  return (index) => uuidOf(`${kind}-event-${index}\n${requestId}`);
+}
+
+function uuidOf(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
   const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

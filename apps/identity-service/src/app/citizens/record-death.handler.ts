@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RPC, type CitizenView, type RequestMeta, type RpcReply } from '@d06/contracts';
 import { handleCommand } from '@d06/event-sourcing';
 import { citizenDecider } from '@d06/identity-domain';
-import { CLOCK, EVENT_SOURCING, RPC_DISPATCHER, type Clock, type EventSourcingRuntime, type RpcDispatcher } from '@d06/platform';
+import { CLOCK, EVENT_SOURCING, RPC_DISPATCHER, requestEventIds, type Clock, type EventSourcingRuntime, type RpcDispatcher } from '@d06/platform';
 import { parseRecordDeath } from '../common/identity-payloads';
 import { invalidPayload, refusal, reply } from '../common/rpc-replies';
 import { citizenViewAfterCommit } from './citizen-view';
@@ -31,6 +31,8 @@ export class RecordDeathHandler implements OnModuleInit {
       streamId: personalId,
       command: { type: 'RecordDeath', personalId, dateOfDeath, now: this.clock.now().toISOString() },
       meta,
+      // A retry of a request already stored gets its answer, not 409 ALREADY_DECEASED.
+      eventIdOf: requestEventIds(meta, 'death'),
     });
     if (!result.ok) return refusal(result.error);
     return reply(200, await citizenViewAfterCommit(store, personalId));

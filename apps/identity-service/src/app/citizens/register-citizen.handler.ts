@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RPC, type CitizenView, type RequestMeta, type RpcReply } from '@d06/contracts';
 import { handleCommand } from '@d06/event-sourcing';
 import { citizenDecider } from '@d06/identity-domain';
-import { CLOCK, EVENT_SOURCING, RPC_DISPATCHER, type Clock, type EventSourcingRuntime, type RpcDispatcher } from '@d06/platform';
+import { CLOCK, EVENT_SOURCING, RPC_DISPATCHER, requestEventIds, type Clock, type EventSourcingRuntime, type RpcDispatcher } from '@d06/platform';
 import { parseRegisterCitizen } from '../common/identity-payloads';
 import { invalidPayload, refusal, reply } from '../common/rpc-replies';
 import { citizenViewAfterCommit } from './citizen-view';
@@ -31,6 +31,8 @@ export class RegisterCitizenHandler implements OnModuleInit {
       streamId: citizen.personalId,
       command: { type: 'RegisterCitizen', ...citizen, now: this.clock.now().toISOString() },
       meta,
+      // A retry of a request already stored gets its answer, not 409 ALREADY_EXISTS.
+      eventIdOf: requestEventIds(meta, 'registration'),
     });
     if (!result.ok) return refusal(result.error);
     return reply(201, await citizenViewAfterCommit(store, citizen.personalId));

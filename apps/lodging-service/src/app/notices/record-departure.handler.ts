@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RPC, type GuestsDepartedData, type RecordDeparturePayload, type RequestMeta, type RpcReply } from '@d06/contracts';
 import { handleCommand } from '@d06/event-sourcing';
 import { ARRIVAL_LEAD_MS, formatLocalInstant, noticeDecider } from '@d06/lodging-domain';
-import { CLOCK, EVENT_SOURCING, type Clock, type EventSourcingRuntime } from '@d06/platform';
+import { CLOCK, EVENT_SOURCING, requestEventIds, type Clock, type EventSourcingRuntime } from '@d06/platform';
 import { PayloadReader, isObject } from '../common/payload-checks';
 import { invalid, ok, refused } from '../common/replies';
 import { TimedRpcRegistrar } from '../common/rpc-timing';
@@ -56,6 +56,8 @@ export class RecordDepartureHandler implements OnModuleInit {
       streamId: noticeId,
       command: { type: 'RecordDeparture', noticeId, departedAt, now: formatLocalInstant(now) },
       meta,
+      // A retry of a departure already stored gets 200, not 409 ALREADY_DEPARTED.
+      eventIdOf: requestEventIds(meta, 'departure'),
     });
     if (!result.ok) return refused(result.error);
     const departed = result.events.find((e) => e.type === 'GuestsDeparted');

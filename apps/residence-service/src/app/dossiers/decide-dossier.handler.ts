@@ -6,6 +6,7 @@ import {
   EVENT_SOURCING,
   MANAGED_DATA_SOURCE,
   RPC_DISPATCHER,
+  requestEventIds,
   type Clock,
   type EventSourcingRuntime,
   type ManagedDataSource,
@@ -49,7 +50,9 @@ export class DecideDossierHandler implements OnModuleInit {
       now: formatLocalInstant(now),
       decidedBy: meta.actor.subject ?? meta.actor.clientId,
     };
-    const result = await handleCommand({ store, decider: dossierDecider, streamId: dossierId, command, meta, occurredAt: now });
+    // A retry of a decision already stored gets 200, not 409 ALREADY_DECIDED (requestEventIds).
+    const eventIdOf = requestEventIds(meta, 'decision');
+    const result = await handleCommand({ store, decider: dossierDecider, streamId: dossierId, command, meta, occurredAt: now, eventIdOf });
     if (!result.ok) return refusal(result.error);
     const record = await findDossier(await this.db.ready(), dossierId);
     if (!record) throw new Error(`dossier ${dossierId} was decided but is missing from the read model`);
