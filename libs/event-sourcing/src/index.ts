@@ -20,6 +20,7 @@ export * from './lib/command-handler';
 export * from './lib/group-commit';
 export {
   execute,
+  queryPrepared,
   queryRows,
   queryOne,
   pgError,
@@ -27,6 +28,7 @@ export {
   type SqlTarget,
   type SqlResult,
   type PgErrorInfo,
+  type PreparedQuery,
 } from './lib/sql';
 import { applyKafkajsIdleFix } from './lib/kafkajs-idle-fix';
 // Every app and test that talks to Kafka loads this library first (platform re-exports from

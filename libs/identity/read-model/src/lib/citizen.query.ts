@@ -1,4 +1,5 @@
 import type { Address, CitizenGender, CitizenView } from '@d06/contracts';
+import { queryPrepared } from '@d06/event-sourcing';
 import { isoInstantSql, type SqlTarget } from './sql-target';
 
 interface CitizenViewRow {
@@ -34,7 +35,7 @@ export function citizenViewOf(row: CitizenViewRow): CitizenView {
 
 /** The citizen as `GET /citizens/{personalId}` shows it; null when not registered. */
 export async function findCitizenView(target: SqlTarget, personalId: string): Promise<CitizenView | null> {
-  const rows: CitizenViewRow[] = await target.query(VIEW_SQL, [personalId]);
+  const rows = await queryPrepared<CitizenViewRow>(target, { name: 'd06_identity_citizen_view', text: VIEW_SQL, values: [personalId] });
   return rows.length === 0 ? null : citizenViewOf(rows[0]);
 }
 
@@ -58,7 +59,8 @@ SELECT status, full_name_normalized, to_char(date_of_birth, 'YYYY-MM-DD') AS dat
   FROM citizens WHERE personal_id = $1`;
 
 export async function findCitizenForVerification(target: SqlTarget, personalId: string): Promise<CitizenVerificationRecord | null> {
-  const rows: VerificationRow[] = await target.query(VERIFICATION_SQL, [personalId]);
+  // Prepared once per connection: the verification is the hottest read of the platform.
+  const rows = await queryPrepared<VerificationRow>(target, { name: 'd06_identity_verification', text: VERIFICATION_SQL, values: [personalId] });
   if (rows.length === 0) return null;
   const r = rows[0];
   return { status: r.status, fullNameNormalized: r.full_name_normalized, dateOfBirth: r.date_of_birth, gender: r.gender };

@@ -1,5 +1,6 @@
+import { queryPrepared } from '@d06/event-sourcing';
 import type { KnownCitizenRow } from './known-citizens.query';
-import type { SqlTarget } from './sql-target';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** What a new notice is decided against: its establishment's ward, and its Vietnamese guests' register entries. */
 export interface NoticeContext {
@@ -12,16 +13,16 @@ export interface NoticeContext {
  * Both lookups of a notice in one round trip: on the hot path of 1,000 notices/s a second query
  * (or a second pooled connection) per notice is what costs, not the rows.
  */
-export async function findNoticeContext(db: SqlTarget, establishmentId: string, personalIds: readonly string[]): Promise<NoticeContext> {
-  const rows: { personal_id: string | null; ward_code: string | null; status: 'ALIVE' | 'DECEASED' | null; full_name_normalized: string | null; date_of_birth: string | null }[] =
-    await db.query(
-      `SELECT NULL::text AS personal_id, ward_code, NULL::text AS status, NULL::text AS full_name_normalized, NULL::text AS date_of_birth
-         FROM establishments WHERE establishment_id = $1
-       UNION ALL
-       SELECT personal_id, NULL, status, full_name_normalized, date_of_birth
-         FROM known_citizens WHERE personal_id = ANY($2::text[])`,
-      [establishmentId, [...new Set(personalIds)]],
-    );
+export async function findNoticeContext(db: DataSource | EntityManager, establishmentId: string, personalIds: readonly string[]): Promise<NoticeContext> {
+  const rows = await queryPrepared<{ personal_id: string | null; ward_code: string | null; status: 'ALIVE' | 'DECEASED' | null; full_name_normalized: string | null; date_of_birth: string | null }>(db, {
+    name: 'd06_lodging_notice_context',
+    text: `SELECT NULL::text AS personal_id, ward_code, NULL::text AS status, NULL::text AS full_name_normalized, NULL::text AS date_of_birth
+             FROM establishments WHERE establishment_id = $1
+           UNION ALL
+           SELECT personal_id, NULL, status, full_name_normalized, date_of_birth
+             FROM known_citizens WHERE personal_id = ANY($2::text[])`,
+    values: [establishmentId, [...new Set(personalIds)]],
+  });
   const context: NoticeContext = { establishment: null, citizens: new Map() };
   for (const r of rows) {
     if (r.personal_id === null) context.establishment = { wardCode: r.ward_code as string };

@@ -1,7 +1,8 @@
 import type { Address, Procedure, ResidenceEffect } from '@d06/contracts';
 import type { DossierHistoryEntry } from './dossier-details.projection';
 import { formatLocalInstant } from './local-time';
-import { firstRow, type SqlTarget } from './sql';
+import { queryPrepared } from '@d06/event-sourcing';
+import type { SqlTarget } from './sql';
 
 /** A dossier as the `dossiers` read model holds it (times as RFC 3339 local, dates as YYYY-MM-DD). */
 export interface DossierRecord {
@@ -50,14 +51,14 @@ interface DossierRow {
 /** The dossier, or null when there is none with this id. */
 export async function findDossier(target: SqlTarget, dossierId: string): Promise<DossierRecord | null> {
   // Dates as text: node-postgres would turn a `date` into a Date at local midnight.
-  const row = await firstRow<DossierRow>(
-    target,
-    `SELECT dossier_id, procedure, applicant_id, status, address, start_date::text AS start_date,
-            end_date::text AS end_date, reason, ward_code, received_at, due_date::text AS due_date, decided_at,
-            decided_by, late, rejection_reason, residence_effect, history, version
-       FROM dossiers WHERE dossier_id = $1`,
-    [dossierId],
-  );
+  const [row] = await queryPrepared<DossierRow>(target, {
+    name: 'd06_residence_dossier',
+    text: `SELECT dossier_id, procedure, applicant_id, status, address, start_date::text AS start_date,
+                  end_date::text AS end_date, reason, ward_code, received_at, due_date::text AS due_date, decided_at,
+                  decided_by, late, rejection_reason, residence_effect, history, version
+             FROM dossiers WHERE dossier_id = $1`,
+    values: [dossierId],
+  });
   if (!row) return null;
   return {
     dossierId: row.dossier_id,
