@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { statusOfError, type FieldError, type RequestMeta, type RpcError, type ServiceName } from '@d06/contracts';
-import { Histogram, type Registry } from 'prom-client';
-import { ID_GENERATOR, METRICS_REGISTRY, RPC_CLIENT, requestIdOf, type IdGenerator, type ResilientRpcClient } from '@d06/platform';
+import type { Histogram, Registry } from 'prom-client';
+import { ID_GENERATOR, METRICS_REGISTRY, RPC_CLIENT, registryHistogram, requestIdOf, type IdGenerator, type ResilientRpcClient } from '@d06/platform';
 import { IdempotencyService, type HttpOutcome } from '../idempotency/idempotency.service';
 import { IDEMPOTENT_REPLAYED_HEADER, readIdempotencyKey } from '../idempotency/idempotency-key';
 import { correlationIdOf } from './correlation-id.middleware';
@@ -44,18 +44,12 @@ export class ServiceForwarder {
     private readonly idempotency: IdempotencyService,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const name = 'gateway_rpc_duration_seconds';
-    const existing = registry.getSingleMetric(name);
-    this.rpcSeconds =
-      existing instanceof Histogram
-        ? (existing as Histogram<'service' | 'type'>)
-        : new Histogram({
-            name,
-            help: 'Time from sending a request to a service over Kafka to its reply (or timeout), by service and request type',
-            labelNames: ['service', 'type'],
-            buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-            registers: [registry],
-          });
+    this.rpcSeconds = registryHistogram(registry, {
+      name: 'gateway_rpc_duration_seconds',
+      help: 'Time from sending a request to a service over Kafka to its reply (or timeout), by service and request type',
+      labelNames: ['service', 'type'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
   }
 
   /** Reads (GET): ask and answer. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Histogram, type Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { GroupCommitter } from '@d06/event-sourcing';
-import { APP_CONFIG, CLOCK, ID_GENERATOR, METRICS_REGISTRY, errorMessage, type Clock, type IdGenerator, type ManagedDataSource } from '@d06/platform';
+import { APP_CONFIG, CLOCK, ID_GENERATOR, METRICS_REGISTRY, errorMessage, registryHistogram, type Clock, type IdGenerator, type ManagedDataSource } from '@d06/platform';
 import type { GatewayConfig } from '../gateway-config';
 import { GATEWAY_DATABASE } from '../gateway.tokens';
 import { ProblemException, problem } from '../common/problem';
@@ -59,7 +59,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     keyOf: (c) => keyOf(c.clientId, c.key),
     sizeOf: () => 1,
     runBatch: async (items) => (await this.store()).completeMany(items),
-    runOne: async (item) => (await this.store()).completeMany([item]).then((r) => r[0]),
+    runOne: async (item) => (await this.store()).complete(item),
     maxInFlight: 2,
     maxSize: 500,
   });
@@ -71,18 +71,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const name = 'gateway_idempotency_duration_seconds';
-    const existing = registry.getSingleMetric(name);
-    this.seconds =
-      existing instanceof Histogram
-        ? (existing as Histogram<'step'>)
-        : new Histogram({
-            name,
-            help: 'Time spent on the Idempotency-Key store, by step (claim, complete)',
-            labelNames: ['step'],
-            buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-            registers: [registry],
-          });
+    this.seconds = registryHistogram(registry, {
+      name: 'gateway_idempotency_duration_seconds',
+      help: 'Time spent on the Idempotency-Key store, by step (claim, complete)',
+      labelNames: ['step'],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
   }
 
   onApplicationBootstrap() {

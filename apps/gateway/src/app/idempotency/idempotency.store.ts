@@ -105,8 +105,8 @@ export class IdempotencyStore {
   }
 
   /** Records the outcome to replay; false when the claim was lost meanwhile (lease taken over). */
-  async complete(clientId: string, key: string, token: string, outcome: StoredOutcome, now: Date): Promise<boolean> {
-    return (await this.completeMany([{ clientId, key, token, outcome, now }]))[0];
+  async complete(completion: Completion): Promise<boolean> {
+    return (await this.completeMany([completion]))[0];
   }
 
   /** Many outcomes in one statement, answered in order (keys must differ). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Histogram, type Registry } from 'prom-client';
-import { METRICS_REGISTRY, RPC_DISPATCHER, type RpcDispatcher, type RpcHandler } from '@d06/platform';
+import type { Histogram, Registry } from 'prom-client';
+import { METRICS_REGISTRY, RPC_DISPATCHER, registryHistogram, type RpcDispatcher, type RpcHandler } from '@d06/platform';
 
 const NAME = 'lodging_rpc_handler_seconds';
 
@@ -17,17 +17,12 @@ export class TimedRpcRegistrar {
     @Inject(RPC_DISPATCHER) private readonly dispatcher: RpcDispatcher,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const existing = registry.getSingleMetric(NAME);
-    this.histogram =
-      existing instanceof Histogram
-        ? (existing as Histogram<'type' | 'outcome'>)
-        : new Histogram({
-            name: NAME,
-            help: 'Time the lodging service spent on a request, by type and outcome (ok, refused, error)',
-            labelNames: ['type', 'outcome'],
-            buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-            registers: [registry],
-          });
+    this.histogram = registryHistogram(registry, {
+      name: NAME,
+      help: 'Time the lodging service spent on a request, by type and outcome (ok, refused, error)',
+      labelNames: ['type', 'outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
   }
 
   register(type: string, handler: RpcHandler): void {
