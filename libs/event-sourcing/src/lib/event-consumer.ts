@@ -231,14 +231,21 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
       return false;
     }
     for (const w of work) {
-      const outcome: MessageOutcome = !w.handler ? 'ignored' : claimed.has(w.envelope.eventId) ? 'handled' : 'duplicate';
+      const outcome: MessageOutcome = !w.handler ? 'ignored' : claimed.has(w.envelope.eventId.toLowerCase()) ? 'handled' : 'duplicate';
       this.counter?.inc({ consumer: this.name, outcome });
     }
     return true;
   }
 
-  /** One transaction for many events: claim every id at once, then run the handlers of the new ones in order. */
-  private async applyAll(work: readonly { envelope: EventEnvelope; handler: ConsumerHandler }[]): Promise<Set<string>> {
+  /**
+   * One transaction: claim the events' ids for this consumer in processed_events, then run the
+   * handlers of the events not seen before, in order. Returns the ids claimed (lower case): an
+   * id already there is a redelivery and changes nothing.
+   */
+  private async applyAll(
+    work: readonly { envelope: EventEnvelope; handler: ConsumerHandler }[],
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<Set<string>> {
     return this.options.dataSource.transaction(async (manager) => {
       const rows = await queryRows<{ event_id: string }>(
         manager,
@@ -250,7 +257,8 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
       for (const w of work) {
         if (claimed.has(w.envelope.eventId.toLowerCase())) await w.handler(w.envelope, manager);
       }
-      return new Set(work.filter((w) => claimed.has(w.envelope.eventId.toLowerCase())).map((w) => w.envelope.eventId));
+      if (alsoInTransaction) await alsoInTransaction(manager);
+      return claimed;
     });
   }
 
@@ -367,23 +375,13 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
     }
   }
 
-  /** One transaction: claim the event id for this consumer, then run the handler. False if seen. */
+  /** One event in one transaction (see applyAll); false when it had been seen already. */
   private async apply(
     envelope: EventEnvelope,
     handler: ConsumerHandler,
     alsoInTransaction?: (manager: EntityManager) => Promise<void>,
   ): Promise<boolean> {
-    return this.options.dataSource.transaction(async (manager) => {
-      const claimed = await queryRows<{ claimed: number }>(
-        manager,
-        `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
-         ON CONFLICT (consumer, event_id) DO NOTHING RETURNING 1 AS claimed`,
-        [this.name, envelope.eventId],
-      );
-      if (claimed.length > 0) await handler(envelope, manager);
-      if (alsoInTransaction) await alsoInTransaction(manager);
-      return claimed.length > 0;
-    });
+    return (await this.applyAll([{ envelope, handler }], alsoInTransaction)).size > 0;
   }
 
   private dlqTopicOf(topic: string): string {
