@@ -36,8 +36,9 @@ class CounterDeltas {
    * in event order did, once appends of several requests began sharing a transaction.
    */
   async flush(manager: EntityManager): Promise<void> {
-    const all = [...this.byKey.values()].sort((a, b) => (a.ward === b.ward ? (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) : a.ward < b.ward ? -1 : 1));
-    if (all.length === 0) return;
+    if (this.byKey.size === 0) return;
+    // Any fixed order will do, as long as every transaction uses the same one: the keys' order.
+    const all = [...this.byKey.keys()].sort().map((key) => this.byKey.get(key) as DayCounts);
     await rows(
       manager,
       `INSERT INTO ward_daily_stats (ward_code, day, received, resolved_on_time, resolved_late)
