@@ -5,8 +5,10 @@
 //   npm run bench                 all
 //   npm run bench -- identity     only the named ones
 //   BENCH_QUICK=1 npm run bench   small sizes (a smoke run)
+// bench/machine runs first every time (CPU speed, cost of a process wake-up): the other figures
+// are read against it. The apps are built first (Nx caches an unchanged build).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +16,10 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 // Order matters: the library first, the whole-system load last.
-const ORDER = ['event-store', 'identity', 'residence', 'lodging', 'mixed-load'];
+const ORDER = ['machine', 'event-store', 'identity', 'residence', 'lodging', 'mixed-load'];
 // These start a stack of their own (own topic prefix and databases, tuned for load); the others
 // drive the stack at GATEWAY_URL, started here when not given.
-const STACKLESS = new Set(['event-store', 'identity', 'residence', 'lodging', 'mixed-load']);
+const STACKLESS = new Set(['machine', 'event-store', 'identity', 'residence', 'lodging', 'mixed-load']);
 
 const wanted = process.argv.slice(2);
 const found = readdirSync(here, { withFileTypes: true })
@@ -25,19 +27,18 @@ const found = readdirSync(here, { withFileTypes: true })
   .map((d) => d.name)
   .filter((name) => existsSync(path.join(here, name, `${name}.bench.ts`)));
 const names = found
-  .filter((n) => wanted.length === 0 || wanted.includes(n))
+  .filter((n) => wanted.length === 0 || wanted.includes(n) || n === 'machine')
   .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
 
-const machine = {
-  cpus: os.cpus().length,
-  cpuModel: os.cpus()[0]?.model,
-  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
-  platform: `${os.type()} ${os.release()}`,
-  at: new Date().toISOString(),
-};
-writeFileSync(path.join(here, 'results', 'machine.json'), JSON.stringify(machine, null, 2));
-console.log(`[bench] machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+console.log(`[bench] machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+
+// The service benchmarks start the built apps (dist/apps); an unchanged build comes from Nx's cache.
+if (names.some((n) => !['machine', 'event-store'].includes(n))) {
+  const apps = 'gateway,identity-service,residence-service,lodging-service,ops-cli';
+  console.log(`[bench] building ${apps}`);
+  const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', apps, '--parallel=2', '--output-style=static'], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) throw new Error('the apps did not build');
+}
 
 const infra = await import(path.join(root, 'tools/stack/infra.mjs'));
 const env = { ...process.env, ...(await infra.ensureInfra({ installDeps: false })), SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json') };

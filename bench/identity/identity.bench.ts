@@ -160,6 +160,37 @@ async function startBaseline(identityDatabase: string): Promise<{ url: string; s
   return { url: `http://127.0.0.1:${port}/verify`, stop: () => child.kill('SIGTERM') };
 }
 
+/** The floor (kafka-floor.ts): the baseline's answer behind one bare kafkajs request/reply hop. */
+async function startFloor(stack: TestStack): Promise<{ url: string; stop(): void }> {
+  const prefix = `${stack.prefix}floor.`; // removed with the stack's topics
+  const admin = testKafka(stack.infra, 'bench-identity-floor').admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: ['requests', 'replies'].map((t) => ({ topic: `${prefix}${t}`, numPartitions: PARTITIONS })) });
+  } finally {
+    await admin.disconnect();
+  }
+  const env = { ...process.env, FLOOR_TOPIC_PREFIX: prefix, BASELINE_DATABASE_URL: databaseUrl(stack.databases['identity-service']) };
+  const script = path.join(__dirname, 'kafka-floor.ts');
+  const responder = fork(script, ['responder'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const front = fork(script, ['front'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const stop = () => {
+    front.kill('SIGTERM');
+    responder.kill('SIGTERM');
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      front.once('message', (m: { port: number }) => resolve(m.port));
+      front.once('exit', (code) => reject(new Error(`floor front exited with ${code}`)));
+      responder.once('exit', (code) => reject(new Error(`floor responder exited with ${code}`)));
+    });
+    return { url: `http://127.0.0.1:${port}/verify`, stop };
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
+
 function table(measures: Measure[]): string {
   const header = ['', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors'];
   const rows = measures.map((m) => [m.name, m.requestsPerSecond, m.p50Ms, m.p90Ms, m.p99Ms, m.maxMs, m.requests, m.non2xx, m.errors].map(String));
@@ -182,6 +213,7 @@ async function main(): Promise<void> {
     env: { LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000' },
   });
   let baseline: { url: string; stop(): void } | undefined;
+  let floor: { url: string; stop(): void } | undefined;
   try {
     say(`seeding ${CITIZENS} citizens`);
     const seeded = await seed(stack);
@@ -191,6 +223,7 @@ async function main(): Promise<void> {
     const probe = await stack.http('POST', '/identity/verify', { token, body: JSON.parse(payloads[0]) });
     if (probe.status !== 200 || probe.body?.match !== true) throw new Error(`verify probe: ${probe.status} ${JSON.stringify(probe.body)}`);
     baseline = await startBaseline(stack.databases['identity-service']);
+    floor = await startFloor(stack);
     const gatewayUrl = `${stack.gatewayUrl}/api/v1/identity/verify`;
     const auth = { authorization: `Bearer ${token}` };
 
@@ -199,6 +232,10 @@ async function main(): Promise<void> {
     say(`baseline: ${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${CONNECTIONS} connections`);
     await load('warm-up', baseline.url, payloads, {}, WARMUP_S);
     const base = await load('baseline (node:http + pg, one process)', baseline.url, payloads, {}, DURATION_S);
+    say(`floor: ${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${CONNECTIONS} connections`);
+    await load('warm-up', floor.url, payloads, {}, WARMUP_S);
+    const bare = await load('floor (node:http -> bare kafkajs hop -> pg)', floor.url, payloads, {}, DURATION_S);
+    floor.stop();
     say(`gateway: ${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${CONNECTIONS} connections`);
     await load('warm-up', gatewayUrl, payloads, auth, WARMUP_S);
     const full = await load('gateway -> Kafka -> identity service', gatewayUrl, payloads, auth, DURATION_S);
@@ -208,8 +245,14 @@ async function main(): Promise<void> {
       p50: Number((full.p50Ms / Math.max(base.p50Ms, 1)).toFixed(2)),
       p99: Number((full.p99Ms / Math.max(base.p99Ms, 1)).toFixed(2)),
     };
-    console.log(`\n${table([full, base])}\n`);
+    const floorRatio = {
+      throughput: Number((bare.requestsPerSecond / Math.max(full.requestsPerSecond, 1)).toFixed(2)),
+      p99: Number((full.p99Ms / Math.max(bare.p99Ms, 1)).toFixed(2)),
+    };
+    console.log(`\n${table([full, bare, base])}\n`);
     console.log(`baseline/gateway throughput ${ratio.throughput}x; gateway/baseline latency p50 ${ratio.p50}x, p99 ${ratio.p99}x`);
+    console.log(`floor/gateway throughput ${floorRatio.throughput}x; gateway/floor latency p99 ${floorRatio.p99}x`);
+    console.log(`floor: ${bare.requestsPerSecond >= 2000 && bare.p99Ms < 50 ? 'meets' : 'does not meet'} the target by itself`);
     console.log(`target (issue 5): >= 2000 verifications/s with p99 < 50 ms -> ${full.requestsPerSecond >= 2000 && full.p99Ms < 50 ? 'met' : 'not met'}\n`);
 
     const client = new Client({ connectionString: databaseUrl(stack.databases['identity-service']) });
@@ -229,8 +272,10 @@ async function main(): Promise<void> {
       },
       setup: { citizens: n, seeded, connections: CONNECTIONS, partitions: PARTITIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, sample: payloads.length, mix: '80% true claims (all fields), 10% wrong name, 10% unknown id' },
       gateway: full,
+      floor: bare,
       baseline: base,
       ratio,
+      floorRatio,
       target: { requestsPerSecond: 2000, p99Ms: 50, met: full.requestsPerSecond >= 2000 && full.p99Ms < 50 },
     };
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -238,6 +283,7 @@ async function main(): Promise<void> {
     say('wrote bench/results/identity.json');
   } finally {
     baseline?.stop();
+    floor?.stop();
     await stack.stop();
   }
 }

@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { listWards } from '@d06/reference-data';
-import { databaseUrlFor, freePort, startTestStack, uniqueName, type TestStack } from '@d06/testing';
+import { databaseUrlFor, freePort, startTestStack, uniqueName } from '@d06/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -35,6 +35,8 @@ const RATES = (process.env['MIXED_RATES'] ?? '100,200,400,600').split(',').map(N
 const SECONDS = Number(process.env['MIXED_SECONDS'] ?? (QUICK ? 5 : 20));
 const MAX_IN_FLIGHT = Number(process.env['MIXED_MAX_IN_FLIGHT'] ?? 256);
 // Instances of each app, one platform run per entry (issue 9: scale-out on Kafka partitions).
+// Partitions per topic: consumer groups spread over them; every fetch names each one.
+const PARTITIONS = Number(process.env['MIXED_PARTITIONS'] ?? 12);
 const REPLICAS = (process.env['MIXED_REPLICAS'] ?? '1,2').split(',').map(Number);
 const TIMEOUT_MS = 10_000;
 const WARDS = listWards('01').map((w) => w.code).slice(1, 30);
@@ -98,25 +100,28 @@ async function seed(t: Target, citizens: number): Promise<World> {
   return w;
 }
 
-/** One request of the mix; returns its status and latency. */
-function oneRequest(t: Target, w: World, i: number): Promise<{ status: number; ms: number }> {
+type Kind = 'notice' | 'registration' | 'submission' | 'approval';
+const tagged = (kind: Kind, p: Promise<{ status: number; ms: number }>) => p.then((r) => ({ ...r, kind }));
+
+/** One request of the mix; returns its kind, status and latency. */
+function oneRequest(t: Target, w: World, i: number): Promise<{ status: number; ms: number; kind: Kind }> {
   const roll = (i * 7919) % 100; // deterministic, well spread
   if (roll < 40) {
-    return post(t, 'portal', '/lodging/notices', { establishmentId: pick(w.establishments), arrivalAt: localInstant(-20 * 60_000), room: String(i % 300), guests: [{ personalId: pick(w.citizens) }] });
+    return tagged('notice', post(t, 'portal', '/lodging/notices', { establishmentId: pick(w.establishments), arrivalAt: localInstant(-20 * 60_000), room: String(i % 300), guests: [{ personalId: pick(w.citizens) }] }));
   }
   if (roll < 65) {
     const personalId = newPersonalId();
-    return post(t, 'officer', '/citizens', { personalId, fullName: 'Lê Văn Cường', dateOfBirth: '1990-01-01', gender: 'MALE', permanentAddress: HOME }).then((r) => {
+    return tagged('registration', post(t, 'officer', '/citizens', { personalId, fullName: 'Lê Văn Cường', dateOfBirth: '1990-01-01', gender: 'MALE', permanentAddress: HOME }).then((r) => {
       if (r.status === 201) w.citizens.push(personalId);
       return r;
-    });
+    }));
   }
   const dossierId = roll >= 85 ? w.pending.shift() : undefined;
-  if (dossierId) return post(t, 'officer', `/residence/dossiers/${dossierId}/decision`, { outcome: 'APPROVED' });
-  return post(t, 'portal', '/residence/dossiers', { procedure: 'PERMANENT_REGISTRATION', applicantId: pick(w.citizens.slice(0, 500)), address: { provinceCode: '01', wardCode: pick(WARDS), detail: 'Số 2' } }).then((r) => {
+  if (dossierId) return tagged('approval', post(t, 'officer', `/residence/dossiers/${dossierId}/decision`, { outcome: 'APPROVED' }));
+  return tagged('submission', post(t, 'portal', '/residence/dossiers', { procedure: 'PERMANENT_REGISTRATION', applicantId: pick(w.citizens.slice(0, 500)), address: { provinceCode: '01', wardCode: pick(WARDS), detail: 'Số 2' } }).then((r) => {
     if (r.status === 201) w.pending.push(r.body.dossierId);
     return r;
-  });
+  }));
 }
 
 // ---------------------------------------------------------------- process figures
@@ -181,12 +186,15 @@ interface Step {
   lagSamples: number;
   processes: Record<string, ProcFigures>;
   loadAverage: number;
+  /** latency per kind of request, to tell which hop a slow mix waits on */
+  byKind: Record<string, { n: number; p50Ms: number; p99Ms: number }>;
 }
 
 const pct = (xs: number[], p: number) => (xs.length ? Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]) : NaN);
 
 async function step(t: Target, w: World, rate: number, pids: Record<string, number[]>, lagSampler?: () => Promise<number | null>): Promise<Step> {
   const latencies: number[] = [];
+  const kindLatencies: Record<string, number[]> = {};
   const non2xx: Record<string, number> = {};
   let issued = 0;
   let ok = 0;
@@ -221,6 +229,7 @@ async function step(t: Target, w: World, rate: number, pids: Record<string, numb
       const p = oneRequest(t, w, i++).then((r) => {
         inFlight--;
         latencies.push(r.ms);
+        (kindLatencies[r.kind] ??= []).push(r.ms);
         if (r.status >= 200 && r.status < 300) ok++;
         else non2xx[String(r.status || 'error')] = (non2xx[String(r.status || 'error')] ?? 0) + 1;
       });
@@ -257,7 +266,14 @@ async function step(t: Target, w: World, rate: number, pids: Record<string, numb
     lagSamples: lags.length,
     processes,
     loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
+    byKind: Object.fromEntries(Object.entries(kindLatencies).map(([k, xs]) => [k, { n: xs.length, p50Ms: pct(xs, 50), p99Ms: pct(xs, 99) }])),
   };
+}
+
+function logStep(s: Step): Step {
+  const kinds = Object.entries(s.byKind).map(([k, v]) => `${k} ${v.n} p50 ${v.p50Ms} p99 ${v.p99Ms}`);
+  log(`${s.target} at ${s.rate}/s: ${s.throughput} 2xx/s, p50 ${s.p50Ms} p99 ${s.p99Ms} ms; ${kinds.join('; ')}`);
+  return s;
 }
 
 // ---------------------------------------------------------------- targets
@@ -361,7 +377,7 @@ async function main(): Promise<void> {
       log(`starting ${name} (${replicas} instance(s) of each app)`);
       const stack = await startTestStack({
         label: 'bench_mixed',
-        partitions: 12,
+        partitions: PARTITIONS,
         replicas,
         env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', D06_TEST_LOG_LEVEL: 'warn' },
       });
@@ -385,11 +401,11 @@ async function main(): Promise<void> {
         log(`processes: ${JSON.stringify(pids)}`);
         for (const rate of RATES) {
           log(`${name} at ${rate}/s`);
-          steps.push(await step(platform, pw, rate, pids, lagSampler(identityDb, platform, lagApplicants)));
+          steps.push(logStep(await step(platform, pw, rate, pids, lagSampler(identityDb, platform, lagApplicants))));
           // The baseline once, beside the first platform run, at the same rates.
           if (run === 0) {
             log(`baseline at ${rate}/s`);
-            steps.push(await step(plain, bw, rate, { baseline: [baseline.child.pid!] }));
+            steps.push(logStep(await step(plain, bw, rate, { baseline: [baseline.child.pid!] })));
           }
         }
         await identityDb.end();

@@ -14,3 +14,4 @@ export * from './lib/topics';
 export * from './lib/bootstrap';
 export * from './lib/event-sourcing-runtime';
 export * from './lib/request-ids';
+export * from './lib/coalescing-producer';
