@@ -2,7 +2,7 @@
  * bench/identity: `POST /api/v1/identity/verify` through the gateway (token check, validation,
  * Kafka request/reply, the identity service's indexed read) against a registry of 100,000
  * citizens, beside a baseline that answers the same question from the same Postgres table in one
- * process (baseline-server.mjs). Prints a table and writes bench/results/identity.json.
+ * process (baseline-server.ts). Prints a table and writes bench/results/identity.json.
  *
  *   npx nx run-many -t build -p gateway identity-service residence-service lodging-service ops-cli
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/identity/identity.bench.ts
@@ -149,7 +149,7 @@ async function load(name: string, url: string, payloads: string[], headers: Reco
 }
 
 async function startBaseline(identityDatabase: string): Promise<{ url: string; stop(): void }> {
-  const child = fork(path.join(__dirname, 'baseline-server.mjs'), [], {
+  const child = fork(path.join(__dirname, 'baseline-server.ts'), [], {
     env: { ...process.env, BASELINE_DATABASE_URL: databaseUrl(identityDatabase) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,5 +1,5 @@
 /**
- * The floor of bench/identity: the baseline's verification (baseline-server.mjs) with one Kafka
+ * The floor of bench/identity: the baseline's verification (verify-claim.ts) with one Kafka
  * request/reply hop in the middle, and nothing else of ours. A `front` process (node:http, no
  * Nest, no token, no validation library) sends each request to a topic; a `responder` process
  * (a kafkajs consumer, no Nest) answers it from the same Postgres table and sends the reply back.
@@ -18,23 +18,13 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, type EachBatchPayload } from 'kafkajs';
 import pg from 'pg';
 import { CONSUMER_TIMINGS, coalesceSends, kafkaClientConfig } from '@d06/platform';
+import { CITIZEN_SQL, isClaim, matches, type CitizenRow, type Claim } from './verify-claim';
 
 const role = process.argv[2];
 const prefix = process.env['FLOOR_TOPIC_PREFIX'] ?? 'floor.';
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 export const FLOOR_REQUESTS = `${prefix}requests`;
 export const FLOOR_REPLIES = `${prefix}replies`;
-
-const normalizeName = (name: string) => name.normalize('NFC').toLowerCase().normalize('NFC').replace(/\s+/gu, ' ').trim();
-const SQL = `SELECT status, full_name_normalized, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, gender
-               FROM citizens WHERE personal_id = $1`;
-
-interface Claim {
-  personalId: string;
-  fullName?: string;
-  dateOfBirth?: string;
-  gender?: string;
-}
 
 async function responder(): Promise<void> {
   const url = process.env['BASELINE_DATABASE_URL'];
@@ -51,14 +41,8 @@ async function responder(): Promise<void> {
       await Promise.all(
         batch.messages.map(async (m) => {
           const claim = JSON.parse(String(m.value)) as Claim;
-          const { rows } = await pool.query(SQL, [claim.personalId]);
-          const c = rows[0];
-          const match =
-            c !== undefined &&
-            c.status === 'ALIVE' &&
-            (claim.fullName === undefined || normalizeName(claim.fullName) === c.full_name_normalized) &&
-            (claim.dateOfBirth === undefined || claim.dateOfBirth === c.date_of_birth) &&
-            (claim.gender === undefined || claim.gender === c.gender);
+          const { rows } = await pool.query<CitizenRow>(CITIZEN_SQL, [claim.personalId]);
+          const match = matches(claim, rows[0]);
           await producer.send({ topic: FLOOR_REPLIES, messages: [{ value: JSON.stringify({ match }), headers: { id: m.headers?.['id'] ?? '' } }] });
         }),
       );
@@ -99,13 +83,13 @@ async function front(): Promise<void> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      let claim: Claim;
+      let claim: unknown;
       try {
-        claim = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Claim;
+        claim = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
         return send(res, 400, '{"error":"malformed JSON"}');
       }
-      if (typeof claim?.personalId !== 'string' || !/^\d{12}$/.test(claim.personalId)) return send(res, 400, '{"error":"personalId"}');
+      if (!isClaim(claim)) return send(res, 400, '{"error":"personalId"}');
       const id = randomUUID();
       pending.set(id, res);
       producer.send({ topic: FLOOR_REQUESTS, messages: [{ value: JSON.stringify(claim), headers: { id } }] }).catch((err: Error) => {

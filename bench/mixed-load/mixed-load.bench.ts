@@ -169,6 +169,24 @@ interface ProcFigures {
   peakRssMiB: number;
 }
 
+/**
+ * Waits until the stack's processes are nearly idle (under 20 % of a core together over a
+ * second, or 90 s at most): after an overloaded step the platform drains its backlog (consumers,
+ * relays, the sealer) for a while, and the next step, the baseline's included, would share the
+ * two cores with it.
+ */
+async function settle(pids: Record<string, number[]>): Promise<number> {
+  const started = Date.now();
+  const all = Object.values(pids).flat();
+  const total = () => all.reduce((sum, p) => sum + (cpuTicks(p) || 0), 0);
+  while (Date.now() - started < 90_000) {
+    const before = total();
+    await sleep(1000);
+    if (total() - before < 20) break;
+  }
+  return Math.round((Date.now() - started) / 1000);
+}
+
 // ---------------------------------------------------------------- one step
 interface Step {
   target: string;
@@ -400,11 +418,11 @@ async function main(): Promise<void> {
         const pids = stackPids(stack.prefix.slice(0, -1));
         log(`processes: ${JSON.stringify(pids)}`);
         for (const rate of RATES) {
-          log(`${name} at ${rate}/s`);
+          log(`${name} at ${rate}/s (after ${await settle(pids)} s for the stack to go quiet)`);
           steps.push(logStep(await step(platform, pw, rate, pids, lagSampler(identityDb, platform, lagApplicants))));
           // The baseline once, beside the first platform run, at the same rates.
           if (run === 0) {
-            log(`baseline at ${rate}/s`);
+            log(`baseline at ${rate}/s (after ${await settle(pids)} s for the platform to go quiet)`);
             steps.push(logStep(await step(plain, bw, rate, { baseline: [baseline.child.pid!] })));
           }
         }
