@@ -20,6 +20,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { startTestStack, testKafka, type TestStack } from '@d06/testing';
+import { startFloor } from '../floor/start-floor';
 
 const ROOT = path.resolve(__dirname, '../..');
 process.env['DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -160,37 +161,6 @@ async function startBaseline(identityDatabase: string): Promise<{ url: string; s
   return { url: `http://127.0.0.1:${port}/verify`, stop: () => child.kill('SIGTERM') };
 }
 
-/** The floor (kafka-floor.ts): the baseline's answer behind one bare kafkajs request/reply hop. */
-async function startFloor(stack: TestStack): Promise<{ url: string; stop(): void }> {
-  const prefix = `${stack.prefix}floor.`; // removed with the stack's topics
-  const admin = testKafka(stack.infra, 'bench-identity-floor').admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: ['requests', 'replies'].map((t) => ({ topic: `${prefix}${t}`, numPartitions: PARTITIONS })) });
-  } finally {
-    await admin.disconnect();
-  }
-  const env = { ...process.env, FLOOR_TOPIC_PREFIX: prefix, BASELINE_DATABASE_URL: databaseUrl(stack.databases['identity-service']) };
-  const script = path.join(__dirname, 'kafka-floor.ts');
-  const responder = fork(script, ['responder'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const front = fork(script, ['front'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const stop = () => {
-    front.kill('SIGTERM');
-    responder.kill('SIGTERM');
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      front.once('message', (m: { port: number }) => resolve(m.port));
-      front.once('exit', (code) => reject(new Error(`floor front exited with ${code}`)));
-      responder.once('exit', (code) => reject(new Error(`floor responder exited with ${code}`)));
-    });
-    return { url: `http://127.0.0.1:${port}/verify`, stop };
-  } catch (err) {
-    stop();
-    throw err;
-  }
-}
-
 function table(measures: Measure[]): string {
   const header = ['', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors'];
   const rows = measures.map((m) => [m.name, m.requestsPerSecond, m.p50Ms, m.p90Ms, m.p99Ms, m.maxMs, m.requests, m.non2xx, m.errors].map(String));
@@ -223,7 +193,7 @@ async function main(): Promise<void> {
     const probe = await stack.http('POST', '/identity/verify', { token, body: JSON.parse(payloads[0]) });
     if (probe.status !== 200 || probe.body?.match !== true) throw new Error(`verify probe: ${probe.status} ${JSON.stringify(probe.body)}`);
     baseline = await startBaseline(stack.databases['identity-service']);
-    floor = await startFloor(stack);
+    floor = await startFloor(stack, { mode: 'verify', service: 'identity-service', partitions: PARTITIONS });
     const gatewayUrl = `${stack.gatewayUrl}/api/v1/identity/verify`;
     const auth = { authorization: `Bearer ${token}` };
 

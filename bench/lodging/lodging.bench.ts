@@ -2,7 +2,8 @@
  * Lodging notices through the gateway (issue 7): 1-guest notices and 50-guest notices posted
  * with autocannon; notices/s, guests/s and latency percentiles of the whole path
  * (HTTP -> gateway -> Kafka request/reply -> lodging service -> Postgres append + inline
- * projections -> reply). Prints a table and writes bench/results/lodging.json.
+ * projections -> reply), and beside them, on its own stack, the floor of that path
+ * (bench/floor/kafka-floor.ts, notice mode). Prints a table and writes bench/results/lodging.json.
  *
  * Which stack: by default its own (the four built apps from dist/, via @d06/testing's
  * startTestStack, on a fresh topic prefix and databases) with the gateway's per-client rate limit
@@ -23,6 +24,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { listWards } from '@d06/reference-data';
 import { startTestStack, type TestStack } from '@d06/testing';
+import { startFloor } from '../floor/start-floor';
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -150,13 +152,13 @@ async function establishments(base: string, auth: string): Promise<string[]> {
   return ids;
 }
 
-function run(base: string, auth: string, ids: string[], scenario: Scenario, seconds: number): Promise<autocannon.Result & { rateLimited: number }> {
+function run(url: string, auth: string, ids: string[], scenario: Scenario, seconds: number): Promise<autocannon.Result & { rateLimited: number }> {
   let next = 0;
   let rateLimited = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${base}/api/v1/lodging/notices`,
+        url,
         method: 'POST',
         connections: scenario.connections,
         duration: seconds,
@@ -205,16 +207,16 @@ async function main(): Promise<void> {
     const auth = `Bearer ${await token(base)}`;
     const ids = await establishments(base, auth);
     const rows: Row[] = [];
-    for (const scenario of SCENARIOS) {
+    const measure = async (scenario: Scenario, url: string, withService: boolean): Promise<Row> => {
       console.log(`[lodging] ${scenario.name}: warm-up ${WARMUP_SECONDS} s, then ${SECONDS} s with ${scenario.connections} connections`);
-      await run(base, auth, ids, scenario, WARMUP_SECONDS);
+      await run(url, auth, ids, scenario, WARMUP_SECONDS);
       const loadAverageBefore = os.loadavg()[0];
-      const before = await handlerTotals(serviceUrl);
-      const r = await run(base, auth, ids, scenario, SECONDS);
-      const after = await handlerTotals(serviceUrl);
+      const before = withService ? await handlerTotals(serviceUrl) : null;
+      const r = await run(url, auth, ids, scenario, SECONDS);
+      const after = withService ? await handlerTotals(serviceUrl) : null;
       const handled = before && after ? after.count - before.count : 0;
       const notices = r['2xx'];
-      rows.push({
+      const row: Row = {
         scenario: scenario.name,
         guestsPerNotice: scenario.guestsPerNotice,
         connections: scenario.connections,
@@ -234,12 +236,26 @@ async function main(): Promise<void> {
         loadAverageAfter: Math.round(os.loadavg()[0] * 10) / 10,
         healthyAfter: await healthy(base),
         serviceMeanMs: before && after && handled > 0 ? Math.round(((after.sum - before.sum) / handled) * 10_000) / 10 : null,
-      });
-      if (!rows[rows.length - 1].healthyAfter) console.log(`[lodging] the stack is not healthy after "${scenario.name}": see its logs`);
+      };
+      if (!row.healthyAfter) console.log(`[lodging] the stack is not healthy after "${scenario.name}": see its logs`);
+      return row;
+    };
+    for (const scenario of SCENARIOS) rows.push(await measure(scenario, `${base}/api/v1/lodging/notices`, true));
+    // The floor (bench/floor): the same 1-guest notices through one bare kafkajs hop to a bare
+    // responder that appends and publishes them; only with a stack of its own.
+    if (stack) {
+      const floor = await startFloor(stack, { mode: 'notice', service: 'lodging-service', partitions: PARTITIONS });
+      try {
+        rows.push(await measure({ ...SCENARIOS[0], name: 'floor: notice, 1 guest' }, floor.url, false));
+      } finally {
+        floor.stop();
+      }
     }
     console.log(`\n${table(rows)}\n`);
     const single = rows[0];
     const bulk = rows[1];
+    const floorRow = rows.find((r) => r.scenario.startsWith('floor'));
+    if (floorRow) console.log(`[lodging] floor/platform notices/s ${(floorRow.noticesPerSecond / Math.max(single.noticesPerSecond, 1)).toFixed(2)}x; the floor alone: ${floorRow.noticesPerSecond}/s, p99 ${floorRow.p99Ms} ms`);
     console.log(
       `[lodging] targets: ${TARGET.noticesPerSecond} notices/s with p99 < ${TARGET.p99Ms} ms -> ${single.noticesPerSecond}/s, p99 ${single.p99Ms} ms; ` +
         `${TARGET.guestsPerSecond} guests/s on the bulk path -> ${bulk.guestsPerSecond}/s`,
