@@ -80,7 +80,9 @@ export async function handleCommand<C, E extends DomainEvent, S>(
 
 /** The events of the stream an earlier attempt of this request appended (ids 0, 1, ... in a row). */
 function ownEvents(history: readonly RecordedEvent[], eventIdOf: (index: number) => string): RecordedEvent[] {
-  const start = history.findIndex((e) => e.eventId === eventIdOf(0));
+  // Derived ids are hashes: work out the first once, not once per event of the stream.
+  const first = eventIdOf(0);
+  const start = history.findIndex((e) => e.eventId === first);
   if (start < 0) return [];
   const own: RecordedEvent[] = [];
   for (let i = start; i < history.length && history[i].eventId === eventIdOf(i - start); i++) own.push(history[i]);
