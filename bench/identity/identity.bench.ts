@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { startTestStack, testKafka, type TestStack } from '@d06/testing';
+import { databaseUrlFor, startTestStack, testKafka, type TestStack } from '@d06/testing';
 import { startFloor } from '../floor/start-floor';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -50,11 +50,7 @@ function say(message: string): void {
   console.log(`[bench:identity] ${message}`);
 }
 
-function databaseUrl(database: string): string {
-  const url = new URL(process.env['DATABASE_URL'] as string);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+const databaseUrl = (database: string) => databaseUrlFor(process.env['DATABASE_URL'] as string, database);
 
 async function seed(stack: TestStack): Promise<string> {
   const cli = path.join(ROOT, 'dist/apps/ops-cli/main.js');

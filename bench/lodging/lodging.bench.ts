@@ -243,10 +243,12 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) rows.push(await measure(scenario, `${base}/api/v1/lodging/notices`, true));
     // The floor (bench/floor): the same 1-guest notices through one bare kafkajs hop to a bare
     // responder that appends and publishes them; only with a stack of its own.
+    let floorRow: Row | undefined;
     if (stack) {
       const floor = await startFloor(stack, { mode: 'notice', service: 'lodging-service', partitions: PARTITIONS });
       try {
-        rows.push(await measure({ ...SCENARIOS[0], name: 'floor: notice, 1 guest' }, floor.url, false));
+        floorRow = await measure({ ...SCENARIOS[0], name: 'floor: notice, 1 guest' }, floor.url, false);
+        rows.push(floorRow);
       } finally {
         floor.stop();
       }
@@ -254,7 +256,6 @@ async function main(): Promise<void> {
     console.log(`\n${table(rows)}\n`);
     const single = rows[0];
     const bulk = rows[1];
-    const floorRow = rows.find((r) => r.scenario.startsWith('floor'));
     if (floorRow) console.log(`[lodging] floor/platform notices/s ${(floorRow.noticesPerSecond / Math.max(single.noticesPerSecond, 1)).toFixed(2)}x; the floor alone: ${floorRow.noticesPerSecond}/s, p99 ${floorRow.p99Ms} ms`);
     console.log(
       `[lodging] targets: ${TARGET.noticesPerSecond} notices/s with p99 < ${TARGET.p99Ms} ms -> ${single.noticesPerSecond}/s, p99 ${single.p99Ms} ms; ` +

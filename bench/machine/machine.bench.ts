@@ -18,7 +18,8 @@ import { fork } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { CLK_TCK, cpuTicks } from '../common/proc-stats';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RATES = [50, 200, 1000, 5000];
@@ -42,11 +43,8 @@ interface WakeUp {
   peerCpuMicros: number;
 }
 
-function cpuOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10_000; // clock ticks (1/100 s) -> microseconds
-}
+/** The process's CPU time so far, in microseconds. */
+const cpuMicrosOf = (pid: number) => cpuTicks(pid) * (1_000_000 / CLK_TCK);
 
 /** Round trips of a 200-byte message to an echoing child process, paced at `rate` per second. */
 async function wakeUps(): Promise<WakeUp[]> {
@@ -72,7 +70,7 @@ async function wakeUps(): Promise<WakeUp[]> {
         socket.on('data', onData);
       });
       const own0 = process.cpuUsage();
-      const peer0 = cpuOf(child.pid as number);
+      const peer0 = cpuMicrosOf(child.pid as number);
       const started = performance.now();
       for (let i = 0; i < n; i++) {
         socket.write(message);
@@ -85,7 +83,7 @@ async function wakeUps(): Promise<WakeUp[]> {
       }
       await done;
       const own = process.cpuUsage(own0);
-      out.push({ rate, messages: n, cpuMicros: Math.round((own.user + own.system) / n), peerCpuMicros: Math.round((cpuOf(child.pid as number) - peer0) / n) });
+      out.push({ rate, messages: n, cpuMicros: Math.round((own.user + own.system) / n), peerCpuMicros: Math.round((cpuMicrosOf(child.pid as number) - peer0) / n) });
     }
     socket.destroy();
     return out;

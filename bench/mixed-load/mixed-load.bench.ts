@@ -28,6 +28,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { listWards } from '@d06/reference-data';
 import { databaseUrlFor, freePort, startTestStack, uniqueName } from '@d06/testing';
+import { CLK_TCK, cpuTicks, rssMiB } from '../common/proc-stats';
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -125,24 +126,6 @@ function oneRequest(t: Target, w: World, i: number): Promise<{ status: number; m
 }
 
 // ---------------------------------------------------------------- process figures
-const CLK_TCK = 100;
-function cpuTicks(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]); // utime + stime (fields 14, 15)
-  } catch {
-    return NaN;
-  }
-}
-function rssMiB(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : NaN;
-  } catch {
-    return NaN;
-  }
-}
 /** The stack's app processes (every instance): node processes whose environment carries its instance id. */
 function stackPids(instanceId: string): Record<string, number[]> {
   const out: Record<string, number[]> = {};
