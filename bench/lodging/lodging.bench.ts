@@ -17,6 +17,9 @@
  *   LODGING_BENCH_PARTITIONS    partitions per topic of its own stack (default 12: the RPC server handles
  *                               each partition in order, so partitions bound the requests in flight)
  *   LODGING_BENCH_SERVICE_URL   the lodging service's HTTP root, for "service ms" on an external stack
+ *   LODGING_BENCH_ONLY          a regular expression: run only the scenarios whose name it matches, e.g.
+ *                               '^notice, 1 guest$' or 'floor' (to profile or compare one scenario);
+ *                               such a partial run leaves bench/results/lodging.json alone
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +35,7 @@ const SECONDS = Number(process.env['LODGING_BENCH_SECONDS'] ?? (QUICK ? 5 : 20))
 const WARMUP_SECONDS = QUICK ? 2 : 5;
 const ESTABLISHMENTS = 48;
 const PARTITIONS = Number(process.env['LODGING_BENCH_PARTITIONS'] ?? 12);
+const ONLY = process.env['LODGING_BENCH_ONLY'] === undefined ? undefined : new RegExp(process.env['LODGING_BENCH_ONLY']);
 const TARGET = { noticesPerSecond: 1000, p99Ms: 100, guestsPerSecond: 20_000 };
 
 interface Scenario {
@@ -240,11 +244,12 @@ async function main(): Promise<void> {
       if (!row.healthyAfter) console.log(`[lodging] the stack is not healthy after "${scenario.name}": see its logs`);
       return row;
     };
-    for (const scenario of SCENARIOS) rows.push(await measure(scenario, `${base}/api/v1/lodging/notices`, true));
+    const wanted = (name: string) => ONLY === undefined || ONLY.test(name);
+    for (const scenario of SCENARIOS.filter((s) => wanted(s.name))) rows.push(await measure(scenario, `${base}/api/v1/lodging/notices`, true));
     // The floor (bench/floor): the same 1-guest notices through one bare kafkajs hop to a bare
     // responder that appends and publishes them; only with a stack of its own.
     let floorRow: Row | undefined;
-    if (stack) {
+    if (stack && wanted('floor: notice, 1 guest')) {
       const floor = await startFloor(stack, { mode: 'notice', service: 'lodging-service', partitions: PARTITIONS });
       try {
         floorRow = await measure({ ...SCENARIOS[0], name: 'floor: notice, 1 guest' }, floor.url, false);
@@ -254,6 +259,10 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\n${table(rows)}\n`);
+    if (ONLY !== undefined) {
+      console.log('[lodging] LODGING_BENCH_ONLY: a partial run; bench/results/lodging.json left as it was');
+      return;
+    }
     const single = rows[0];
     const bulk = rows[1];
     if (floorRow) console.log(`[lodging] floor/platform notices/s ${(floorRow.noticesPerSecond / Math.max(single.noticesPerSecond, 1)).toFixed(2)}x; the floor alone: ${floorRow.noticesPerSecond}/s, p99 ${floorRow.p99Ms} ms`);

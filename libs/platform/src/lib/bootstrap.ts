@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigError } from './config';
+import { PlatformLogger } from './logging';
 
 /** Creates a Nest app with the platform's logger and clean shutdown, listening on host:port. */
 export async function startNestApp(
@@ -9,7 +9,7 @@ export async function startNestApp(
   { host, port, configure, bodyParser = true }: { host: string; port: number; configure?: (app: INestApplication) => void | Promise<void>; bodyParser?: boolean },
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false, bodyParser });
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(app.get(PlatformLogger));
   app.flushLogs();
   // Ctrl-C and SIGTERM close Kafka consumers and pools, so restarts rejoin groups quickly.
   app.enableShutdownHooks();

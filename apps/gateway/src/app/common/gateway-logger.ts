@@ -1,9 +1,8 @@
-import { RequestMethod, type DynamicModule } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { REDACTED_PATHS, maskUrl } from '@d06/platform';
+import { PlatformLoggerModule, REDACTED_PATHS, maskUrl } from '@d06/platform';
 import { CORRELATION_HEADER } from './correlation-id.middleware';
 
 /**
@@ -40,18 +39,14 @@ export function gatewayLoggerModule(level: string, destination?: DestinationStre
       req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: maskUrl(req.url) }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
-    // The request's log id is its correlation id (set by correlationIdMiddleware, which runs
-    // first), so every line of a request carries it without a second child logger per request:
-    // customProps cost a child logger per request and another check when it finished.
+    // The access-log line's id is the request's correlation id (set by correlationIdMiddleware,
+    // which runs first), without a second child logger per request: customProps cost a child
+    // logger per request and another check when it finished.
     genReqId: (req: IncomingMessage) => {
       const id = req.headers[CORRELATION_HEADER];
       return typeof id === 'string' ? id : randomUUID();
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   };
-  return LoggerModule.forRoot({
-    pinoHttp: destination ? [options, destination] : options,
-    // Nest 11 route syntax (the library's default '*' draws a conversion warning at every start).
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-  });
+  return PlatformLoggerModule.forRoot(options, destination);
 }

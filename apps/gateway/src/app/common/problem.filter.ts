@@ -26,7 +26,7 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const { body, headers } = this.toProblem(exception);
+    const { body, headers } = this.toProblem(exception, req);
     if (res.headersSent) {
       // The answer is already on its way; all that is left is to stop it cleanly.
       res.end();
@@ -36,7 +36,7 @@ export class ProblemFilter implements ExceptionFilter {
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemForRequest(body, req)));
   }
 
-  private toProblem(exception: unknown): { body: Problem; headers: Record<string, string> } {
+  private toProblem(exception: unknown, req: Request): { body: Problem; headers: Record<string, string> } {
     if (exception instanceof ProblemException) return { body: { ...exception.problem }, headers: exception.headers };
     if (exception instanceof ServiceUnavailableError) {
       return {
@@ -60,7 +60,7 @@ export class ProblemFilter implements ExceptionFilter {
       const code = HttpStatus[status] ?? 'ERROR';
       return { body: problem(status, String(code), detail), headers: retryAfter };
     }
-    this.logger.error({ err: exception }, 'unhandled error');
+    this.logger.error({ err: exception, correlationId: correlationIdOf(req) }, 'unhandled error');
     return { body: problem(500, 'INTERNAL_ERROR', 'The request could not be completed.'), headers: {} };
   }
 }
