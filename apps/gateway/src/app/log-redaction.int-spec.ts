@@ -74,7 +74,7 @@ describe('logs hold no personal data or secrets', () => {
     const notice = { establishmentId: '9b2e4f60-1c3d-4a5b-8e7f-0a1b2c3d4e5f', arrivalAt: '2026-03-02T14:30:00+07:00', guests: [{ personalId: PERSON.personalId, fullName: PERSON.fullName }, GUEST] };
     expect((await gw.request('POST', 'lodging/notices', { token: portalToken, body: notice })).status).toBe(201);
     expect((await gw.request('GET', `audit/access-log?personalId=${PERSON.personalId}`, { token: operatorToken })).status).toBe(200);
-    // No residence service runs on this prefix: a 503, which pino-http logs as an error.
+    // No residence service runs on this prefix: a 503, which the access log writes as an error.
     expect((await gw.request('POST', 'residence/dossiers', { token: portalToken, body: { procedure: 'PERMANENT_REGISTRATION', applicantId: PERSON.personalId, address: PERSON.permanentAddress } })).status).toBe(503);
     expect((await gw.request('GET', `citizens/${PERSON.personalId}`, { headers: { authorization: `Bearer ${officerToken}x` } })).status).toBe(401);
 

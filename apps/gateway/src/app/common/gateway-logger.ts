@@ -1,8 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
-import { PlatformLoggerModule, REDACTED_PATHS, maskUrl } from '@d06/platform';
+import { ACCESS_LOG_SERIALIZERS, PlatformLoggerModule, REDACTED_PATHS, isProbe } from '@d06/platform';
 import { CORRELATION_HEADER } from './correlation-id.middleware';
 
 /**
@@ -30,23 +30,19 @@ export const GATEWAY_REDACTED_PATHS = [
  * optional destination, so a test can capture exactly what the gateway writes.
  */
 export function gatewayLoggerModule(level: string, destination?: DestinationStream): DynamicModule {
-  const options = {
-    level,
-    name: 'gateway',
-    redact: { paths: GATEWAY_REDACTED_PATHS, censor: '[redacted]' },
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
-    serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: maskUrl(req.url) }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+  return PlatformLoggerModule.forRoot(
+    {
+      logger: { level, name: 'gateway', redact: { paths: GATEWAY_REDACTED_PATHS, censor: '[redacted]' }, serializers: ACCESS_LOG_SERIALIZERS },
+      accessLog: {
+        ignore: isProbe,
+        // The line's request id is the request's correlation id (set by correlationIdMiddleware,
+        // which runs first).
+        genReqId: (req: IncomingMessage) => {
+          const id = req.headers[CORRELATION_HEADER];
+          return typeof id === 'string' ? id : randomUUID();
+        },
+      },
     },
-    // The access-log line's id is the request's correlation id (set by correlationIdMiddleware,
-    // which runs first), without a second child logger per request: customProps cost a child
-    // logger per request and another check when it finished.
-    genReqId: (req: IncomingMessage) => {
-      const id = req.headers[CORRELATION_HEADER];
-      return typeof id === 'string' ? id : randomUUID();
-    },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-  };
-  return PlatformLoggerModule.forRoot(options, destination);
+    destination,
+  );
 }
