@@ -66,7 +66,11 @@ export class ResilientRpcClient {
       client: kafkaClientConfig(group, this.options.brokers),
       consumer: { groupId: `${group}-replies`, ...CONSUMER_TIMINGS },
       producer: { allowAutoTopicCreation: false },
-      run: { partitionsConsumedConcurrently: SERVICES.length },
+      // Replies are worth nothing to a restarted gateway (their callers are gone), so their
+      // offsets are never committed: kafkajs would otherwise send an OffsetCommit after every
+      // fetched batch, a write to the broker's log per batch of replies. Without a committed
+      // offset the consumer starts at the end of its partitions.
+      run: { partitionsConsumedConcurrently: SERVICES.length, autoCommit: false },
       postfixId: '',
     });
     for (const s of SERVICES) client.subscribeToResponseOf(this.topics.rpc(s));

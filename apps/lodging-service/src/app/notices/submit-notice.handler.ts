@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RPC, type NoticeSubmittedData, type RequestMeta, type RpcReply } from '@d06/contracts';
 import { ConcurrencyError } from '@d06/event-sourcing';
-import { findNoticeContext } from '@d06/lodging-read-model';
+import { noticeContextReader, type NoticeContext, type NoticeContextLookup } from '@d06/lodging-read-model';
 import { decideNotice, formatLocalInstant, initialNoticeState, type NoticeGuestInput } from '@d06/lodging-domain';
 import { CLOCK, EVENT_SOURCING, ID_GENERATOR, aggregateIdFor, type Clock, type EventSourcingRuntime, type IdGenerator } from '@d06/platform';
 import { invalid, ok, refused } from '../common/replies';
@@ -20,6 +20,9 @@ export type NoticeBody = Omit<NoticeSubmittedData, 'wardCode'>;
  */
 @Injectable()
 export class SubmitNoticeHandler implements OnModuleInit {
+  /** Concurrent notices' lookups share a query (noticeContextReader); made on the first notice. */
+  private findContext: ((lookup: NoticeContextLookup) => Promise<NoticeContext>) | undefined;
+
   constructor(
     private readonly rpc: TimedRpcRegistrar,
     @Inject(EVENT_SOURCING) private readonly runtime: EventSourcingRuntime,
@@ -37,7 +40,8 @@ export class SubmitNoticeHandler implements OnModuleInit {
     const payload = parsed.payload;
     const store = await this.runtime.ready();
     const personalIds = payload.guests.flatMap((g) => ('personalId' in g ? [g.personalId] : []));
-    const context = await findNoticeContext(store.dataSource, payload.establishmentId, personalIds);
+    this.findContext ??= noticeContextReader(store.dataSource);
+    const context = await this.findContext({ establishmentId: payload.establishmentId, personalIds });
     const guests: NoticeGuestInput[] = payload.guests.map((g) => {
       if (!('personalId' in g)) return g;
       const known = context.citizens.get(g.personalId);

@@ -18,6 +18,7 @@ import { listCurrentGuests } from './current-guests.query';
 import { lodgingStats } from './lodging-stats.query';
 import { LODGING_PROJECTIONS, LODGING_READ_MODEL_MIGRATIONS } from './lodging-read-model';
 import { noticesProjection } from './notices.projection';
+import { findNoticeContexts, noticeContextReader } from './notice-context.query';
 
 const meta: RequestMeta = { correlationId: 'corr-read-model', actor: { clientId: 'test' } };
 const WARD = '00004';
@@ -139,5 +140,36 @@ describe('lodging read model', () => {
     const orphan = '001090022222';
     await run((m) => handlers.CitizenDied!({ ...envelope('CitizenDied', { personalId: orphan, dateOfDeath: '2026-02-01', recordedAt: '2026-02-01T00:00:00.000Z' }, 2), streamId: orphan }, m));
     expect((await findKnownCitizens(ds, [orphan])).get(orphan)).toEqual({ status: 'DECEASED', fullNameNormalized: null, dateOfBirth: null });
+  }, 30_000);
+
+  it('given concurrent notices, when their contexts are looked up, then each gets its own establishment and guests, in fewer queries than notices, and a bad lookup fails alone', async () => {
+    const other = randomUUID();
+    await store.append(other, 'no-stream', [{ type: 'EstablishmentRegistered', data: { establishmentId: other, name: 'Nhà nghỉ', kind: 'HOMESTAY', address: { provinceCode: '01', wardCode: '00006', detail: '2 Hàng Bông' }, registeredAt: '2026-03-01T08:00:00+07:00' } }], { meta });
+    await ds.query(`INSERT INTO known_citizens (personal_id, status, full_name_normalized, date_of_birth, version) VALUES ('001090077701', 'ALIVE', 'a', '1990-01-01', 1), ('001090077702', 'DECEASED', 'b', NULL, 1)`);
+
+    const [a, b, none] = await findNoticeContexts(ds, [
+      { establishmentId: establishmentId.toUpperCase(), personalIds: ['001090077701', '001090077799'] },
+      { establishmentId: other, personalIds: ['001090077702', '001090077701'] },
+      { establishmentId: randomUUID(), personalIds: [] },
+    ]);
+    expect(a).toEqual({ establishment: { wardCode: WARD }, citizens: new Map([['001090077701', { status: 'ALIVE', fullNameNormalized: 'a', dateOfBirth: '1990-01-01' }]]) });
+    expect(b.establishment).toEqual({ wardCode: '00006' });
+    expect([...b.citizens.keys()].sort()).toEqual(['001090077701', '001090077702']);
+    expect(none).toEqual({ establishment: null, citizens: new Map() });
+
+    // Twenty lookups at once through the reader: answered right, in batches (one in flight).
+    let queries = 0;
+    // The DataSource's pg pool, counting the statements sent through it.
+    const pool = (ds.driver as unknown as { master: { query: (q: unknown) => Promise<unknown> } }).master;
+    const counting = { query: (q: unknown) => (queries++, pool.query(q)) } as unknown as DataSource;
+    const read = noticeContextReader(counting, { maxInFlight: 1 });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => read({ establishmentId: i % 2 ? other : establishmentId, personalIds: ['001090077701'] })));
+    expect(answers.map((c) => c.establishment?.wardCode)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? '00006' : WARD)));
+    expect(answers.every((c) => c.citizens.get('001090077701')?.status === 'ALIVE')).toBe(true);
+    expect(queries).toBeLessThanOrEqual(2);
+
+    // A malformed id fails the shared query; retried one by one, only its own lookup fails.
+    const mixed = await Promise.allSettled([read({ establishmentId: other, personalIds: [] }), read({ establishmentId: 'not-a-uuid', personalIds: [] }), read({ establishmentId, personalIds: [] })]);
+    expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   }, 30_000);
 });
