@@ -89,4 +89,26 @@ describe('handleCommand (Postgres)', () => {
     expect(other).toEqual({ ok: false, error: { code: 'BUSINESS_RULE', message: 'the counter stops at 100' } });
     expect(await h.store.readStream('counter-4')).toHaveLength(2);
   });
+
+  it('given newStream, when the stream is new, then nothing is read before the append; when it exists after all, then the command is decided on its history', async () => {
+    const counting = new (class extends EventStore {
+      loads = 0;
+      override async readStream(streamId: string): Promise<RecordedEvent[]> {
+        this.loads += 1;
+        return super.readStream(streamId);
+      }
+    })({ dataSource: h.dataSource, service: 'identity', logger: quietLogger });
+    const fresh = await handleCommand({ store: counting, decider: counter, streamId: 'counter-5', command: { type: 'Increment', by: 95 }, meta, newStream: true });
+    expect(fresh).toMatchObject({ ok: true, version: 1 });
+    expect(counting.loads).toBe(0);
+
+    // The same id again (say, a retried request): the presumed-empty append conflicts, the history
+    // is read, and the decider sees the 95 already there.
+    const again = await handleCommand({ store: counting, decider: counter, streamId: 'counter-5', command: { type: 'Increment', by: 10 }, meta, newStream: true });
+    expect(again).toEqual({ ok: false, error: { code: 'BUSINESS_RULE', message: 'the counter stops at 100' } });
+    expect(counting.loads).toBe(1);
+    const more = await handleCommand({ store: counting, decider: counter, streamId: 'counter-5', command: { type: 'Increment', by: 5 }, meta, newStream: true });
+    expect(more).toMatchObject({ ok: true, version: 2, state: { status: 'counting', total: 100 } });
+    expect(await h.store.readStream('counter-5')).toHaveLength(2);
+  });
 });

@@ -27,6 +27,14 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
    * earlier attempt of it was stored, the result is that attempt's events (ok), not the refusal.
    */
   eventIdOf?: (index: number) => string;
+  /**
+   * The stream id was made for this command (a fresh id, or one derived from the request id), so
+   * its history is presumed empty and not read: one round trip fewer. Should the stream exist
+   * after all (a retry of the same request), the append fails on its expected version and the
+   * command is handled the usual way, history first. Ignored with `manager` (there a failed
+   * append aborts the caller's transaction).
+   */
+  newStream?: boolean;
 }
 
 export type CommandResult<E extends DomainEvent, S> =
@@ -44,7 +52,8 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   const { store, decider, streamId, command, meta } = options;
   const maxRetries = options.maxRetries ?? 3;
   for (let attempt = 0; ; attempt++) {
-    const history = await store.readStream(streamId, { manager: options.manager });
+    const presumeEmpty = attempt === 0 && options.newStream === true && !options.manager;
+    const history = presumeEmpty ? [] : await store.readStream(streamId, { manager: options.manager });
     // Stored events of this stream were produced by this decider: their type/data are E.
     const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState);
     const version = history.length === 0 ? 0 : history[history.length - 1].streamVersion;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { RPC, type RequestMeta, type RpcReply } from '@d06/contracts';
-import { handleCommand } from '@d06/event-sourcing';
+import { RPC, type DossierReceivedData, type RequestMeta, type RpcReply } from '@d06/contracts';
+import { handleCommand, type RecordedEvent } from '@d06/event-sourcing';
 import {
   CLOCK,
   EVENT_SOURCING,
@@ -16,7 +16,7 @@ import {
 } from '@d06/platform';
 import { PROCEDURE_TIME_LIMITS, localDateOf, type WorkingDayCalendar } from '@d06/reference-data';
 import { dossierDecider, type SubmitDossier } from '@d06/residence-domain';
-import { findDossier, findKnownCitizen, formatLocalInstant } from '@d06/residence-read-model';
+import { findDossier, formatLocalInstant, knownCitizenReader, receivedDossierRecord, type KnownCitizen } from '@d06/residence-read-model';
 import { answer, refusal, validationFailed } from '../common/rpc-replies';
 import { WORKING_DAY_CALENDAR } from '../residence.tokens';
 import { dossierViewOf, type DossierResponse } from './dossier-view';
@@ -29,6 +29,9 @@ import { parseSubmitDossier } from './submit-dossier.payload';
  */
 @Injectable()
 export class SubmitDossierHandler implements OnModuleInit {
+  /** Concurrent submissions look their applicants up in one query (knownCitizenReader). */
+  private findApplicant: ((personalId: string) => Promise<KnownCitizen | null>) | undefined;
+
   constructor(
     @Inject(RPC_DISPATCHER) private readonly dispatcher: RpcDispatcher,
     @Inject(EVENT_SOURCING) private readonly runtime: EventSourcingRuntime,
@@ -48,7 +51,8 @@ export class SubmitDossierHandler implements OnModuleInit {
     const input = parsed.value;
     const store = await this.runtime.ready();
     const ds = await this.db.ready();
-    const applicant = await findKnownCitizen(ds, input.applicantId);
+    this.findApplicant ??= knownCitizenReader(ds);
+    const applicant = await this.findApplicant(input.applicantId);
     const now = this.clock.now();
     const dossierId = aggregateIdFor(meta, this.ids, 'dossier');
     const command: SubmitDossier = {
@@ -60,7 +64,8 @@ export class SubmitDossierHandler implements OnModuleInit {
       today: localDateOf(now),
       now: formatLocalInstant(now),
     };
-    const result = await handleCommand({ store, decider: dossierDecider, streamId: dossierId, command, meta, occurredAt: now });
+    // The dossier id was made for this request: no history to read (newStream).
+    const result = await handleCommand({ store, decider: dossierDecider, streamId: dossierId, command, meta, occurredAt: now, newStream: true });
     if (!result.ok) {
       // A retry of a request whose first attempt already created the dossier gets that dossier
       // (the decider refuses a second submission on its stream). Looked up only on refusal: the
@@ -68,8 +73,9 @@ export class SubmitDossierHandler implements OnModuleInit {
       const existing = meta.requestId ? await findDossier(ds, dossierId) : null;
       return existing ? answer(201, dossierViewOf(existing, now)) : refusal(result.error);
     }
-    const record = await findDossier(ds, dossierId);
-    if (!record) throw new Error(`dossier ${dossierId} was appended but is missing from the read model`);
-    return answer(201, dossierViewOf(record, now));
+    // The answer is the row the projection just wrote, built from the event: no read back.
+    const receivedEvent = result.events.find((e) => e.type === 'DossierReceived') as RecordedEvent<'DossierReceived', DossierReceivedData> | undefined;
+    if (!receivedEvent) throw new Error(`dossier ${dossierId}: the decision holds no DossierReceived`);
+    return answer(201, dossierViewOf(receivedDossierRecord(receivedEvent), now));
   }
 }

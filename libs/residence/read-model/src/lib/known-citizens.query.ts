@@ -1,5 +1,5 @@
 import type { Address } from '@d06/contracts';
-import { queryPrepared } from '@d06/event-sourcing';
+import { GroupCommitter, queryPrepared } from '@d06/event-sourcing';
 import type { SqlTarget } from './sql';
 
 /** What the residence service knows of a citizen (the dossier rules' view of the applicant). */
@@ -11,25 +11,55 @@ export interface KnownCitizen {
 }
 
 interface KnownCitizenRow {
+  personal_id: string;
   status: 'ALIVE' | 'DECEASED';
   permanent_address: Address | null;
   temporary_address: Address | null;
   temporary_valid_until: string | null;
 }
 
-/** The citizen with this personalId, or null when no CitizenRegistered has reached us. */
-export async function findKnownCitizen(target: SqlTarget, personalId: string): Promise<KnownCitizen | null> {
-  const [row] = await queryPrepared<KnownCitizenRow>(target, {
-    name: 'd06_residence_known_citizen',
-    text: `SELECT status, permanent_address, temporary_address, temporary_valid_until::text AS temporary_valid_until
-             FROM known_citizens WHERE personal_id = $1`,
-    values: [personalId],
-  });
-  if (!row) return null;
+function knownCitizenOf(row: KnownCitizenRow): KnownCitizen {
   return {
     status: row.status,
     permanentAddress: row.permanent_address,
     temporaryAddress: row.temporary_address,
     temporaryValidUntil: row.temporary_valid_until,
   };
+}
+
+/** The citizens among these personalIds that a CitizenRegistered has reached us for. */
+export async function findKnownCitizens(target: SqlTarget, personalIds: readonly string[]): Promise<Map<string, KnownCitizen>> {
+  const rows = await queryPrepared<KnownCitizenRow>(target, {
+    name: 'd06_residence_known_citizens',
+    text: `SELECT personal_id, status, permanent_address, temporary_address, temporary_valid_until::text AS temporary_valid_until
+             FROM known_citizens WHERE personal_id = ANY($1::text[])`,
+    values: [[...new Set(personalIds)]],
+  });
+  return new Map(rows.map((r) => [r.personal_id, knownCitizenOf(r)]));
+}
+
+/** The citizen with this personalId, or null when no CitizenRegistered has reached us. */
+export async function findKnownCitizen(target: SqlTarget, personalId: string): Promise<KnownCitizen | null> {
+  return (await findKnownCitizens(target, [personalId])).get(personalId) ?? null;
+}
+
+/**
+ * findKnownCitizen for concurrent commands: lookups made while earlier ones are on their way go
+ * to Postgres together, one query for the lot (GroupCommitter: alone and at once at low load; a
+ * failed batch is retried lookup by lookup).
+ */
+export function knownCitizenReader(target: SqlTarget, options: { maxInFlight?: number; maxBatch?: number } = {}): (personalId: string) => Promise<KnownCitizen | null> {
+  let next = 0;
+  const batcher = new GroupCommitter<{ id: number; personalId: string }, KnownCitizen | null>({
+    keyOf: (l) => String(l.id),
+    sizeOf: () => 1,
+    runBatch: async (lookups) => {
+      const found = await findKnownCitizens(target, lookups.map((l) => l.personalId));
+      return lookups.map((l) => found.get(l.personalId) ?? null);
+    },
+    runOne: (l) => findKnownCitizen(target, l.personalId),
+    maxInFlight: options.maxInFlight ?? 4,
+    maxSize: options.maxBatch ?? 500,
+  });
+  return (personalId) => batcher.submit({ id: next++, personalId });
 }

@@ -4,6 +4,7 @@ import type { Address, RequestMeta, ResidenceEvent } from '@d06/contracts';
 import { EventStore, installEventStoreSchema, quietLogger, replayProjection, type NewEvent, type RecordedEvent } from '@d06/event-sourcing';
 import { createTestDatabase, type TestDatabase } from '@d06/testing';
 import { findDossier } from './dossier.query';
+import { receivedDossierRecord } from './dossier-details.projection';
 import { RESIDENCE_PROJECTIONS } from './residence-projections';
 import { RESIDENCE_READ_MODEL_SQL } from './residence-read-model.migration';
 import { wardStats } from './ward-stats.query';
@@ -120,5 +121,27 @@ describe('residence read model (projections on real Postgres)', () => {
     const result = await replayProjection(ds, store, projection, { requireMatch: true, logger: quietLogger });
     expect(result.swapped).toBe(true);
     expect(result.checksumAfter).toBe(result.checksumBefore);
+  });
+
+  it('given a received dossier, when its record is built from the event, then it is the row findDossier reads', async () => {
+    const [, , c, d, e] = ids;
+    for (const id of [c, d, e]) {
+      const [event] = (await store.readStream(id)) as RecordedEvent<string, never>[];
+      expect(receivedDossierRecord(event as Parameters<typeof receivedDossierRecord>[0])).toEqual(await findDossier(ds, id));
+    }
+  });
+
+  it('given receipts and a decision of one of them in one batch, when applied, then the decision lands on the row the batch inserted', async () => {
+    const f = randomUUID();
+    const g = randomUUID();
+    await store.appendMany(
+      [
+        { streamId: f, expectedVersion: 'no-stream', events: [received(f, '2026-03-05T09:00:00.000+07:00', '2026-03-06'), approved(f, '2026-03-05T10:00:00.000+07:00', false)] },
+        { streamId: g, expectedVersion: 'no-stream', events: [received(g, '2026-03-05T09:30:00.000+07:00', '2026-03-06')] },
+      ],
+      { meta: portal },
+    );
+    expect(await findDossier(ds, f)).toMatchObject({ status: 'APPROVED', version: 2, history: [{ status: 'RECEIVED' }, { status: 'APPROVED' }] });
+    expect(await findDossier(ds, g)).toMatchObject({ status: 'RECEIVED', version: 1 });
   });
 });
