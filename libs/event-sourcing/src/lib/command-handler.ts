@@ -28,10 +28,11 @@ export interface HandleCommandOptions<C, E extends DomainEvent, S> {
    */
   eventIdOf?: (index: number) => string;
   /**
-   * The stream id was made for this command (a fresh id, or one derived from the request id), so
-   * its history is presumed empty and not read: one round trip fewer. Should the stream exist
-   * after all (a retry of the same request), the append fails on its expected version and the
-   * command is handled the usual way, history first. Ignored with `manager` (there a failed
+   * The stream is expected not to exist yet (an id made for this command, fresh or derived from
+   * the request id, or a natural key registered once), so its history is presumed empty and not
+   * read: one round trip fewer. Should the stream exist after all (a retry of the same request,
+   * a second registration), the append fails on its expected version and the command is handled
+   * the usual way, history first. Ignored with `manager` (there a failed
    * append aborts the caller's transaction).
    */
   newStream?: boolean;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { RPC, type CitizenView, type RequestMeta, type RpcReply } from '@d06/contracts';
-import { handleCommand } from '@d06/event-sourcing';
+import { RPC, type CitizenRegisteredData, type CitizenView, type RequestMeta, type RpcReply } from '@d06/contracts';
+import { handleCommand, type RecordedEvent } from '@d06/event-sourcing';
+import { registeredCitizenView } from '@d06/identity-read-model';
 import { citizenDecider } from '@d06/identity-domain';
 import { CLOCK, EVENT_SOURCING, RPC_DISPATCHER, requestEventIds, type Clock, type EventSourcingRuntime, type RpcDispatcher } from '@d06/platform';
 import { parseRegisterCitizen } from '../common/identity-payloads';
@@ -33,8 +34,13 @@ export class RegisterCitizenHandler implements OnModuleInit {
       meta,
       // A retry of a request already stored gets its answer, not 409 ALREADY_EXISTS.
       eventIdOf: requestEventIds(meta, 'registration'),
+      // A personalId is registered once: its stream is presumed new, and read only if it is not.
+      newStream: true,
     });
     if (!result.ok) return refusal(result.error);
+    // While the registration is the stream's last event, the view is that event: no read back.
+    const registered = result.events.find((e) => e.type === 'CitizenRegistered') as RecordedEvent<'CitizenRegistered', CitizenRegisteredData> | undefined;
+    if (registered && registered.streamVersion === result.version) return reply(201, registeredCitizenView(registered));
     return reply(201, await citizenViewAfterCommit(store, citizen.personalId));
   }
 }

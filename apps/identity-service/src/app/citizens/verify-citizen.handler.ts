@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RPC, type RequestMeta, type RpcReply, type VerifyCitizenResult } from '@d06/contracts';
-import { findCitizenForVerification } from '@d06/identity-read-model';
+import { verificationReader, type CitizenVerificationRecord } from '@d06/identity-read-model';
 import { EVENT_SOURCING, RPC_DISPATCHER, type EventSourcingRuntime, type RpcDispatcher } from '@d06/platform';
 import { parseVerifyCitizen } from '../common/identity-payloads';
 import { invalidPayload, reply } from '../common/rpc-replies';
@@ -13,6 +13,9 @@ import { verificationMatches } from './citizen-verification';
  */
 @Injectable()
 export class VerifyCitizenHandler implements OnModuleInit {
+  /** Concurrent verifications share a query (verificationReader); made on the first one. */
+  private findRecord: ((personalId: string) => Promise<CitizenVerificationRecord | null>) | undefined;
+
   constructor(
     @Inject(RPC_DISPATCHER) private readonly dispatcher: RpcDispatcher,
     @Inject(EVENT_SOURCING) private readonly runtime: EventSourcingRuntime,
@@ -26,7 +29,8 @@ export class VerifyCitizenHandler implements OnModuleInit {
     const parsed = parseVerifyCitizen(payload);
     if (!parsed.ok) return invalidPayload(parsed.errors);
     const store = await this.runtime.ready();
-    const record = await findCitizenForVerification(store.dataSource, parsed.value.personalId);
+    this.findRecord ??= verificationReader(store.dataSource);
+    const record = await this.findRecord(parsed.value.personalId);
     return reply(200, { match: verificationMatches(record, parsed.value) });
   }
 }

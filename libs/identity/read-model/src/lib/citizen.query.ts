@@ -1,5 +1,5 @@
-import type { Address, CitizenGender, CitizenView } from '@d06/contracts';
-import { queryPrepared } from '@d06/event-sourcing';
+import type { Address, CitizenGender, CitizenRegisteredData, CitizenView } from '@d06/contracts';
+import { GroupCommitter, queryPrepared, type RecordedEvent } from '@d06/event-sourcing';
 import { isoInstantSql, type SqlTarget } from './sql-target';
 
 interface CitizenViewRow {
@@ -39,6 +39,25 @@ export async function findCitizenView(target: SqlTarget, personalId: string): Pr
   return rows.length === 0 ? null : citizenViewOf(rows[0]);
 }
 
+/**
+ * The view of a citizen whose registration is the last event of its stream, built from that
+ * event: the row the citizens projection wrote for it, as findCitizenView reads it back.
+ */
+export function registeredCitizenView(event: Pick<RecordedEvent<string, CitizenRegisteredData>, 'data' | 'streamVersion' | 'occurredAt'>): CitizenView {
+  const d = event.data;
+  return {
+    personalId: d.personalId,
+    fullName: d.fullName,
+    dateOfBirth: d.dateOfBirth,
+    gender: d.gender,
+    status: 'ALIVE',
+    permanentAddress: d.permanentAddress,
+    temporaryAddress: null,
+    version: event.streamVersion,
+    updatedAt: new Date(event.occurredAt).toISOString(),
+  };
+}
+
 /** What a yes/no verification compares: nothing more leaves the database. */
 export interface CitizenVerificationRecord {
   status: 'ALIVE' | 'DECEASED';
@@ -54,14 +73,42 @@ interface VerificationRow {
   gender: CitizenGender;
 }
 
+interface KeyedVerificationRow extends VerificationRow {
+  personal_id: string;
+}
+
 const VERIFICATION_SQL = `
-SELECT status, full_name_normalized, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, gender
-  FROM citizens WHERE personal_id = $1`;
+SELECT personal_id, status, full_name_normalized, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, gender
+  FROM citizens WHERE personal_id = ANY($1::text[])`;
+
+/** The verification records of these personalIds (those registered). */
+export async function findCitizensForVerification(target: SqlTarget, personalIds: readonly string[]): Promise<Map<string, CitizenVerificationRecord>> {
+  // Prepared once per connection: the verification is the hottest read of the platform.
+  const rows = await queryPrepared<KeyedVerificationRow>(target, { name: 'd06_identity_verification', text: VERIFICATION_SQL, values: [[...new Set(personalIds)]] });
+  return new Map(rows.map((r) => [r.personal_id, { status: r.status, fullNameNormalized: r.full_name_normalized, dateOfBirth: r.date_of_birth, gender: r.gender }]));
+}
 
 export async function findCitizenForVerification(target: SqlTarget, personalId: string): Promise<CitizenVerificationRecord | null> {
-  // Prepared once per connection: the verification is the hottest read of the platform.
-  const rows = await queryPrepared<VerificationRow>(target, { name: 'd06_identity_verification', text: VERIFICATION_SQL, values: [personalId] });
-  if (rows.length === 0) return null;
-  const r = rows[0];
-  return { status: r.status, fullNameNormalized: r.full_name_normalized, dateOfBirth: r.date_of_birth, gender: r.gender };
+  return (await findCitizensForVerification(target, [personalId])).get(personalId) ?? null;
+}
+
+/**
+ * findCitizenForVerification for concurrent requests: lookups made while earlier ones are on
+ * their way go to Postgres together, one query for the lot (GroupCommitter: alone and at once at
+ * low load; a failed batch is retried lookup by lookup).
+ */
+export function verificationReader(target: SqlTarget, options: { maxInFlight?: number; maxBatch?: number } = {}): (personalId: string) => Promise<CitizenVerificationRecord | null> {
+  let next = 0;
+  const batcher = new GroupCommitter<{ id: number; personalId: string }, CitizenVerificationRecord | null>({
+    keyOf: (l) => String(l.id),
+    sizeOf: () => 1,
+    runBatch: async (lookups) => {
+      const found = await findCitizensForVerification(target, lookups.map((l) => l.personalId));
+      return lookups.map((l) => found.get(l.personalId) ?? null);
+    },
+    runOne: (l) => findCitizenForVerification(target, l.personalId),
+    maxInFlight: options.maxInFlight ?? 4,
+    maxSize: options.maxBatch ?? 500,
+  });
+  return (personalId) => batcher.submit({ id: next++, personalId });
 }

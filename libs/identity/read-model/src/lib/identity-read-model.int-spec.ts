@@ -5,7 +5,7 @@ import { EventStore, EVENT_STORE_MIGRATIONS, quietLogger, replayProjection } fro
 import { ManualClock, createTestDatabase, type TestDatabase } from '@d06/testing';
 import { decodeAccessLogCursor, type AccessLogCursor } from './access-log-cursor';
 import { findAccessLogPage } from './access-log.query';
-import { findCitizenForVerification, findCitizenView } from './citizen.query';
+import { findCitizenForVerification, findCitizenView, registeredCitizenView, verificationReader } from './citizen.query';
 import { IDENTITY_PROJECTIONS, IDENTITY_READ_MODEL_MIGRATIONS } from './identity-read-model';
 
 const meta: RequestMeta = { correlationId: 'corr-rm', actor: { clientId: 'officer' } };
@@ -114,6 +114,26 @@ describe('identity read model', () => {
   it('given an unknown citizen, then both queries say null', async () => {
     expect(await findCitizenView(ds, '001090099999')).toBeNull();
     expect(await findCitizenForVerification(ds, '001090099999')).toBeNull();
+  });
+
+  it('given a citizen just registered, when the view is built from the event, then it is the row findCitizenView reads', async () => {
+    const DUNG = '001190004321';
+    clock.set('2026-11-27T03:04:05.678Z');
+    const [result] = await store.appendMany([{ streamId: DUNG, expectedVersion: 'no-stream', events: [registered(DUNG, 'Phạm Thị Dung', '2001-12-31', 'FEMALE', HANOI)] }], { meta });
+    const [event] = result.events as Parameters<typeof registeredCitizenView>[0][];
+    expect(registeredCitizenView(event)).toEqual(await findCitizenView(ds, DUNG));
+  });
+
+  it('given concurrent verifications, when read through the reader, then each gets its own record in fewer queries than requests', async () => {
+    let queries = 0;
+    const pool = (ds.driver as unknown as { master: { query: (q: unknown) => Promise<unknown> } }).master;
+    const counting = { query: (q: unknown) => (queries++, pool.query(q)) } as unknown as DataSource;
+    const read = verificationReader(counting, { maxInFlight: 1 });
+    const ids = [AN, BINH, '001090099999', CHI, AN, BINH, CHI, '001090099998'];
+    const records = await Promise.all(ids.map((id) => read(id)));
+    expect(records.map((r) => r?.status ?? null)).toEqual(['ALIVE', 'DECEASED', null, 'ALIVE', 'ALIVE', 'DECEASED', 'ALIVE', null]);
+    expect(records[0]).toEqual(await findCitizenForVerification(ds, AN));
+    expect(queries).toBeLessThanOrEqual(2);
   });
 
   it('given five reads, when the log is paged two at a time, then every entry comes once, newest first', async () => {
