@@ -263,8 +263,13 @@ async function main(): Promise<void> {
       console.log('[lodging] LODGING_BENCH_ONLY: a partial run; bench/results/lodging.json left as it was');
       return;
     }
-    const single = rows[0];
-    const bulk = rows[1];
+    const byName = (name: string): Row => {
+      const row = rows.find((r) => r.scenario === name);
+      if (!row) throw new Error(`no row "${name}"`);
+      return row;
+    };
+    const single = byName('notice, 1 guest');
+    const bulk = byName('notice, 50 guests (bulk)');
     if (floorRow) console.log(`[lodging] floor/platform notices/s ${(floorRow.noticesPerSecond / Math.max(single.noticesPerSecond, 1)).toFixed(2)}x; the floor alone: ${floorRow.noticesPerSecond}/s, p99 ${floorRow.p99Ms} ms`);
     console.log(
       `[lodging] targets: ${TARGET.noticesPerSecond} notices/s with p99 < ${TARGET.p99Ms} ms -> ${single.noticesPerSecond}/s, p99 ${single.p99Ms} ms; ` +

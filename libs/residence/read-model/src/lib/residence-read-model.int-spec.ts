@@ -131,7 +131,7 @@ describe('residence read model (projections on real Postgres)', () => {
     }
   });
 
-  it('given receipts and a decision of one of them in one batch, when applied, then the decision lands on the row the batch inserted', async () => {
+  it('given receipts and a decision of one of them in one batch, when applied, then the decision lands on the rows the batch inserted', async () => {
     const f = randomUUID();
     const g = randomUUID();
     await store.appendMany(
@@ -143,5 +143,9 @@ describe('residence read model (projections on real Postgres)', () => {
     );
     expect(await findDossier(ds, f)).toMatchObject({ status: 'APPROVED', version: 2, history: [{ status: 'RECEIVED' }, { status: 'APPROVED' }] });
     expect(await findDossier(ds, g)).toMatchObject({ status: 'RECEIVED', version: 1 });
+    // The ward figures saw the receipt before the decision: f counted received and resolved, only g open.
+    expect(await wardStats(ds, { wardCode: W, from: '2026-03-05', to: '2026-03-05', today: '2026-03-05' })).toMatchObject({ received: 2, resolved: 1, resolvedOnTime: 1, resolvedLate: 0 });
+    const open: { dossier_id: string }[] = await ds.query('SELECT dossier_id::text FROM open_dossiers WHERE dossier_id = ANY($1::uuid[])', [[f, g]]);
+    expect(open.map((r) => r.dossier_id)).toEqual([g]);
   });
 });

@@ -52,23 +52,38 @@ class CounterDeltas {
   }
 }
 
-async function received(event: RecordedEvent<string, DossierReceivedData>, manager: EntityManager, counters: CounterDeltas): Promise<void> {
-  const d = event.data;
-  const claimed = await rows(
-    manager,
-    `INSERT INTO ward_stats_dossiers (dossier_id, ward_code, version) VALUES ($1, $2, $3)
-     ON CONFLICT (dossier_id) DO NOTHING RETURNING 1`,
-    [d.dossierId, d.wardCode, event.streamVersion],
-  );
-  if (claimed.length === 0 || d.wardCode === null) return;
-  const day = localDateOfInstant(d.receivedAt);
-  counters.add(d.wardCode, day, 'received');
-  await rows(
-    manager,
-    `INSERT INTO open_dossiers (dossier_id, ward_code, received_day, due_date) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (dossier_id) DO NOTHING`,
-    [d.dossierId, d.wardCode, day, d.dueDate],
-  );
+// A run of receipts in one statement: claim each dossier (a receipt applied before is skipped),
+// and open the claimed ones that have a ward. Returns the dossiers claimed.
+const RECEIVED_SQL = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS r(dossier_id uuid, ward_code text, version integer, received_day date, due_date date)
+  ), claimed AS (
+    INSERT INTO ward_stats_dossiers (dossier_id, ward_code, version)
+    SELECT dossier_id, ward_code, version FROM input
+    ON CONFLICT (dossier_id) DO NOTHING
+    RETURNING dossier_id
+  ), opened AS (
+    INSERT INTO open_dossiers (dossier_id, ward_code, received_day, due_date)
+    SELECT i.dossier_id, i.ward_code, i.received_day, i.due_date FROM input i JOIN claimed c USING (dossier_id)
+     WHERE i.ward_code IS NOT NULL
+    ON CONFLICT (dossier_id) DO NOTHING
+  )
+  SELECT dossier_id::text AS dossier_id FROM claimed`;
+
+async function receivedRun(events: readonly RecordedEvent<string, DossierReceivedData>[], manager: EntityManager, counters: CounterDeltas): Promise<void> {
+  if (events.length === 0) return;
+  const input = events.map((e) => ({
+    dossier_id: e.data.dossierId,
+    ward_code: e.data.wardCode,
+    version: e.streamVersion,
+    received_day: localDateOfInstant(e.data.receivedAt),
+    due_date: e.data.dueDate,
+  }));
+  const claimed = new Set((await rows<{ dossier_id: string }>(manager, RECEIVED_SQL, [JSON.stringify(input)])).map((r) => r.dossier_id.toLowerCase()));
+  for (const i of input) {
+    if (i.ward_code !== null && claimed.has(i.dossier_id.toLowerCase())) counters.add(i.ward_code, i.received_day, 'received');
+  }
 }
 
 async function decided(
@@ -104,19 +119,25 @@ export const wardStatsProjection = defineProjection<ResidenceEvent>({
   eventTypes: ['DossierReceived', 'DossierApproved', 'DossierRejected'],
   applyBatch: async (events, manager) => {
     const counters = new CounterDeltas();
+    // Receipts go in runs (one statement each); a decision first writes the run before it, so
+    // it finds its dossier's row.
+    let receipts: RecordedEvent<string, DossierReceivedData>[] = [];
     for (const event of events) {
       switch (event.type) {
         case 'DossierReceived':
-          await received(event as RecordedEvent<string, DossierReceivedData>, manager, counters);
+          receipts.push(event as RecordedEvent<string, DossierReceivedData>);
           break;
         case 'DossierApproved':
         case 'DossierRejected':
+          await receivedRun(receipts, manager, counters);
+          receipts = [];
           await decided(event as RecordedEvent<string, DossierApprovedData | DossierRejectedData>, manager, counters);
           break;
         default:
           assertNever(event.type, 'residence event type');
       }
     }
+    await receivedRun(receipts, manager, counters);
     await counters.flush(manager);
   },
 });
