@@ -7,6 +7,10 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { dataDir, ensureInfra, PrerequisiteError, root, say, stopKafka, stopPrivatePostgres } from './infra.mjs';
 
+// Each app's own node flags (deploy/local/node-args.json; the deployments set the same).
+const APP_NODE_ARGS = JSON.parse(readFileSync(path.join(root, 'deploy/local/node-args.json'), 'utf8'));
+const nodeArgsOf = (app) => APP_NODE_ARGS[app] ?? [];
+
 export const APPS = [
   { name: 'identity-service', healthPort: () => Number(process.env.IDENTITY_HTTP_PORT ?? 3101) },
   { name: 'residence-service', healthPort: () => Number(process.env.RESIDENCE_HTTP_PORT ?? 3102) },
@@ -96,7 +100,7 @@ async function up() {
       continue;
     }
     const out = openSync(path.join(logDir, `${app.name}.log`), 'a');
-    const child = spawn(process.execPath, [path.join(root, 'dist/apps', app.name, 'main.js')], {
+    const child = spawn(process.execPath, [...nodeArgsOf(app.name), path.join(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
       env,
       detached: true,
@@ -159,7 +163,7 @@ async function start() {
     process.exit(code);
   };
   for (const app of APPS) {
-    const child = spawn(process.execPath, [path.join(root, 'dist/apps', app.name, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgsOf(app.name), path.join(root, 'dist/apps', app.name, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const prefix = `${app.name.padEnd(18)}| `;
     const pipe = (stream, target) => {
       let buf = '';

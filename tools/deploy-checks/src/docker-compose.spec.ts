@@ -57,6 +57,15 @@ describe('docker-compose.yml agrees with the code', () => {
     expect(services['kafka'].image).toBe(`apache/kafka:${scriptVersion}`);
   });
 
+  it('given the node flags of npm start and the test stacks (deploy/local/node-args.json), then compose gives each app the same in NODE_OPTIONS', () => {
+    const flags = JSON.parse(read('deploy/local/node-args.json')) as Record<string, unknown>;
+    for (const name of Object.keys(APPS)) {
+      const wanted = Array.isArray(flags[name]) ? (flags[name] as string[]) : [];
+      const given = String(services[name].environment?.['NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
+      expect({ app: name, flags: given.filter((f) => wanted.includes(f)) }).toEqual({ app: name, flags: wanted });
+    }
+  });
+
   it('given the image, then it exposes every app port and builds from deploy/docker', () => {
     const dockerfile = read('deploy/docker/Dockerfile');
     const exposed = (/^EXPOSE (.+)$/m.exec(dockerfile)?.[1] ?? '').split(/\s+/).map(Number);

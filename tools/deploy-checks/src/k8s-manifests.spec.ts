@@ -406,6 +406,13 @@ describe('deploy/k8s agrees with the code', () => {
     expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
   });
 
+  it.each(['gateway', ...Object.keys(SERVICE_APPS)])('given %s, then NODE_OPTIONS carries its node flags of deploy/local/node-args.json', (app) => {
+    const flags = JSON.parse(read('deploy/local/node-args.json')) as Record<string, unknown>;
+    const wanted = Array.isArray(flags[app]) ? (flags[app] as string[]) : [];
+    const given = String(appContainer(app).container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '').split(/\s+/).filter(Boolean);
+    expect(given.filter((f) => wanted.includes(f))).toEqual(wanted);
+  });
+
   it('given the gateway, then its env passes the keys and bounds of gateway-config.ts, with the production secrets and nothing it does not read', () => {
     // The reader's source must still look as expected, or this check would silently check nothing.
     expect(gatewayCalls.map((c) => c.name)).toEqual(expect.arrayContaining(['GATEWAY_PORT', 'GATEWAY_CLIENTS_FILE', 'GATEWAY_DATABASE']));

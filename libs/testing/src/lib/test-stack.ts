@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -78,6 +78,9 @@ const PORT_VARIABLE: Record<StackApp, string> = {
  */
 const STACK_NODE_ARGS = (process.env['D06_STACK_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
 
+/** Each app's own node flags, as `npm start` and the deployments give them (deploy/local/node-args.json). */
+const APP_NODE_ARGS = JSON.parse(readFileSync(path.join(ROOT, 'deploy/local/node-args.json'), 'utf8')) as Partial<Record<StackApp, string[]>>;
+
 /**
  * The whole system as separate processes (the built apps in dist/), on the real broker and
  * Postgres, under a topic prefix and databases of its own: what end-to-end and fault tests
@@ -137,7 +140,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const spawnApp = (app: StackApp, replica: number) => {
     const name = instanceName(app, replica);
     const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...STACK_NODE_ARGS, path.join(ROOT, 'dist/apps', app, 'main.js')], {
+    const child = spawn(process.execPath, [...(APP_NODE_ARGS[app] ?? []), ...STACK_NODE_ARGS, path.join(ROOT, 'dist/apps', app, 'main.js')], {
       cwd: ROOT,
       env: { ...env, [PORT_VARIABLE[app]]: String(instancePorts[app][replica]) },
       stdio: ['ignore', 'pipe', 'pipe'],

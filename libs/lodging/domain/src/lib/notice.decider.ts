@@ -133,7 +133,22 @@ function validationErrors(command: SubmitNotice): FieldError[] {
   return errors;
 }
 
-function toNoticeGuest(guest: NoticeGuestInput, index: number, arrivalAt: string): NoticeGuest {
+/** Every guest of a notice shares its arrival, so each kind of deadline is worked out once. */
+interface Deadlines {
+  vietnamese: () => string;
+  foreign: () => string;
+}
+
+function deadlinesFor(arrivalAt: string): Deadlines {
+  let vietnamese: string | undefined;
+  let foreign: string | undefined;
+  return {
+    vietnamese: () => (vietnamese ??= vietnameseGuestDueBy(arrivalAt)),
+    foreign: () => (foreign ??= foreignGuestDueBy(arrivalAt)),
+  };
+}
+
+function toNoticeGuest(guest: NoticeGuestInput, index: number, deadlines: Deadlines): NoticeGuest {
   if (isVietnamese(guest)) {
     return {
       guestNo: index + 1,
@@ -141,7 +156,7 @@ function toNoticeGuest(guest: NoticeGuestInput, index: number, arrivalAt: string
       personalId: guest.personalId,
       fullName: blankToNull(guest.fullName),
       dateOfBirth: blankToNull(guest.dateOfBirth),
-      dueBy: vietnameseGuestDueBy(arrivalAt),
+      dueBy: deadlines.vietnamese(),
       verified: isVietnameseGuestVerified(guest, guest.knownCitizen),
     };
   }
@@ -151,7 +166,7 @@ function toNoticeGuest(guest: NoticeGuestInput, index: number, arrivalAt: string
     passportNumber: guest.passportNumber,
     fullName: guest.fullName,
     dateOfBirth: guest.dateOfBirth,
-    dueBy: foreignGuestDueBy(arrivalAt),
+    dueBy: deadlines.foreign(),
     verified: false,
   };
 }
@@ -167,8 +182,9 @@ function submit(command: SubmitNotice, state: NoticeState): Decision<NoticeEvent
   }
   if (command.establishment === null) return refuse('UNKNOWN_ESTABLISHMENT', `no establishment ${command.establishmentId}`);
 
-  const guests = command.guests.map((g, i) => toNoticeGuest(g, i, command.arrivalAt));
-  const dueBy = noticeDueBy(guests.map((g) => g.dueBy));
+  const deadlines = deadlinesFor(command.arrivalAt);
+  const guests = command.guests.map((g, i) => toNoticeGuest(g, i, deadlines));
+  const dueBy = noticeDueBy([...new Set(guests.map((g) => g.dueBy))]);
   return accept({
     type: 'NoticeSubmitted',
     data: {
