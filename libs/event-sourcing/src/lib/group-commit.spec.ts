@@ -1,4 +1,4 @@
-import { GroupCommitter } from './group-commit';
+import { GroupCommitter, batchedReads } from './group-commit';
 
 interface Append {
   stream: string;
@@ -132,5 +132,31 @@ describe('GroupCommitter', () => {
     await endTurn();
     expect(calls.map((c) => c.streams)).toEqual([['a', 'b', 'c'], ['d']]);
     expect(coalescer.waiting).toBe(1);
+  });
+});
+
+describe('batchedReads', () => {
+  it('given reads arriving while one runs, when it finishes, then they go as one read and each caller gets its own answer in order', async () => {
+    const reads: string[][] = [];
+    const read = batchedReads(async (keys: readonly string[]) => {
+      reads.push([...keys]);
+      await new Promise((r) => setTimeout(r, 5));
+      return keys.map((k) => k.toUpperCase());
+    }, { maxInFlight: 1 });
+    const first = read('a');
+    await new Promise((r) => setImmediate(r));
+    // 'a' is being read; these arrive meanwhile.
+    const rest = ['b', 'c', 'd', 'b'].map((k) => read(k));
+    expect(await Promise.all([first, ...rest])).toEqual(['A', 'B', 'C', 'D', 'B']);
+    expect(reads).toEqual([['a'], ['b', 'c', 'd', 'b']]);
+  });
+
+  it('given a read that fails together, when retried, then only the caller whose key broke it gets the error', async () => {
+    const read = batchedReads(async (keys: readonly string[]) => {
+      if (keys.includes('bad')) throw new Error('bad key');
+      return keys.map((k) => k.length);
+    }, { maxInFlight: 1 });
+    const results = await Promise.allSettled(['first', 'ok', 'bad', 'fine'].map((k) => read(k)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([5, 2, 'bad key', 4]);
   });
 });

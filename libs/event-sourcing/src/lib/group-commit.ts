@@ -121,3 +121,33 @@ export class GroupCommitter<A, R> {
     }
   }
 }
+
+export interface BatchedReadOptions<K> {
+  /** Reads at once (default 4). */
+  maxInFlight?: number;
+  /** Size of one read (default 500 keys). */
+  maxSize?: number;
+  /** How big a key is (default 1), e.g. a lookup that names several rows. */
+  sizeOf?: (key: K) => number;
+}
+
+/**
+ * Reads of concurrent callers as one query: `readMany` answers a list of keys, in order. Built on
+ * GroupCommitter, so at low load a read goes alone and at once, under load the reads that arrive
+ * while earlier ones run go together, and a read that fails together is retried alone (only the
+ * caller whose key broke it gets the error). For read-model lookups on a request's hot path,
+ * where the query per request, not the rows, is what costs.
+ */
+export function batchedReads<K, V>(readMany: (keys: readonly K[]) => Promise<readonly V[]>, options: BatchedReadOptions<K> = {}): (key: K) => Promise<V> {
+  let next = 0;
+  const batcher = new GroupCommitter<{ id: number; key: K }, V>({
+    // Reads never conflict: every one is its own key.
+    keyOf: (item) => String(item.id),
+    sizeOf: (item) => options.sizeOf?.(item.key) ?? 1,
+    runBatch: async (items) => [...(await readMany(items.map((i) => i.key)))],
+    runOne: async (item) => (await readMany([item.key]))[0],
+    maxInFlight: options.maxInFlight ?? 4,
+    maxSize: options.maxSize ?? 500,
+  });
+  return (key) => batcher.submit({ id: next++, key });
+}

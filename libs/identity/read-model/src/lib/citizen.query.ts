@@ -1,5 +1,5 @@
 import type { Address, CitizenGender, CitizenRegisteredData, CitizenView } from '@d06/contracts';
-import { GroupCommitter, queryPrepared, type RecordedEvent } from '@d06/event-sourcing';
+import { batchedReads, queryPrepared, type RecordedEvent } from '@d06/event-sourcing';
 import { isoInstantSql, type SqlTarget } from './sql-target';
 
 interface CitizenViewRow {
@@ -94,21 +94,14 @@ export async function findCitizenForVerification(target: SqlTarget, personalId: 
 
 /**
  * findCitizenForVerification for concurrent requests: lookups made while earlier ones are on
- * their way go to Postgres together, one query for the lot (GroupCommitter: alone and at once at
- * low load; a failed batch is retried lookup by lookup).
+ * their way go to Postgres together, one query for the lot (batchedReads).
  */
 export function verificationReader(target: SqlTarget, options: { maxInFlight?: number; maxBatch?: number } = {}): (personalId: string) => Promise<CitizenVerificationRecord | null> {
-  let next = 0;
-  const batcher = new GroupCommitter<{ id: number; personalId: string }, CitizenVerificationRecord | null>({
-    keyOf: (l) => String(l.id),
-    sizeOf: () => 1,
-    runBatch: async (lookups) => {
-      const found = await findCitizensForVerification(target, lookups.map((l) => l.personalId));
-      return lookups.map((l) => found.get(l.personalId) ?? null);
+  return batchedReads(
+    async (ids: readonly string[]) => {
+      const found = await findCitizensForVerification(target, ids);
+      return ids.map((id) => found.get(id) ?? null);
     },
-    runOne: (l) => findCitizenForVerification(target, l.personalId),
-    maxInFlight: options.maxInFlight ?? 4,
-    maxSize: options.maxBatch ?? 500,
-  });
-  return (personalId) => batcher.submit({ id: next++, personalId });
+    { maxInFlight: options.maxInFlight, maxSize: options.maxBatch },
+  );
 }

@@ -1,4 +1,4 @@
-import { GroupCommitter, queryPrepared } from '@d06/event-sourcing';
+import { batchedReads, queryPrepared } from '@d06/event-sourcing';
 import type { KnownCitizenRow } from './known-citizens.query';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -57,18 +57,12 @@ export async function findNoticeContext(db: Db, establishmentId: string, persona
 
 /**
  * findNoticeContext for concurrent notices: lookups made while earlier ones are on their way go
- * to Postgres together, one query for the lot (GroupCommitter: alone and at once at low load; a
- * failed batch is retried lookup by lookup, so one bad lookup fails only its own notice).
+ * to Postgres together, one query for the lot (batchedReads).
  */
 export function noticeContextReader(db: Db, options: { maxInFlight?: number; maxGuests?: number } = {}): (lookup: NoticeContextLookup) => Promise<NoticeContext> {
-  let next = 0;
-  const batcher = new GroupCommitter<NoticeContextLookup & { id: number }, NoticeContext>({
-    keyOf: (l) => String(l.id),
-    sizeOf: (l) => 1 + l.personalIds.length,
-    runBatch: (lookups) => findNoticeContexts(db, lookups),
-    runOne: (l) => findNoticeContext(db, l.establishmentId, l.personalIds),
-    maxInFlight: options.maxInFlight ?? 4,
+  return batchedReads((lookups: readonly NoticeContextLookup[]) => findNoticeContexts(db, lookups), {
+    maxInFlight: options.maxInFlight,
     maxSize: options.maxGuests ?? 2000,
+    sizeOf: (l) => 1 + l.personalIds.length,
   });
-  return (lookup) => batcher.submit({ ...lookup, id: next++ });
 }

@@ -1,5 +1,5 @@
 import type { Address } from '@d06/contracts';
-import { GroupCommitter, queryPrepared } from '@d06/event-sourcing';
+import { batchedReads, queryPrepared } from '@d06/event-sourcing';
 import type { SqlTarget } from './sql';
 
 /** What the residence service knows of a citizen (the dossier rules' view of the applicant). */
@@ -45,21 +45,14 @@ export async function findKnownCitizen(target: SqlTarget, personalId: string): P
 
 /**
  * findKnownCitizen for concurrent commands: lookups made while earlier ones are on their way go
- * to Postgres together, one query for the lot (GroupCommitter: alone and at once at low load; a
- * failed batch is retried lookup by lookup).
+ * to Postgres together, one query for the lot (batchedReads).
  */
 export function knownCitizenReader(target: SqlTarget, options: { maxInFlight?: number; maxBatch?: number } = {}): (personalId: string) => Promise<KnownCitizen | null> {
-  let next = 0;
-  const batcher = new GroupCommitter<{ id: number; personalId: string }, KnownCitizen | null>({
-    keyOf: (l) => String(l.id),
-    sizeOf: () => 1,
-    runBatch: async (lookups) => {
-      const found = await findKnownCitizens(target, lookups.map((l) => l.personalId));
-      return lookups.map((l) => found.get(l.personalId) ?? null);
+  return batchedReads(
+    async (ids: readonly string[]) => {
+      const found = await findKnownCitizens(target, ids);
+      return ids.map((id) => found.get(id) ?? null);
     },
-    runOne: (l) => findKnownCitizen(target, l.personalId),
-    maxInFlight: options.maxInFlight ?? 4,
-    maxSize: options.maxBatch ?? 500,
-  });
-  return (personalId) => batcher.submit({ id: next++, personalId });
+    { maxInFlight: options.maxInFlight, maxSize: options.maxBatch },
+  );
 }
