@@ -6,6 +6,7 @@ import { json, urlencoded } from 'express';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@d06/platform';
 import type { GatewayConfig } from './gateway-config';
+import { admissionMiddleware } from './common/admission.middleware';
 import { correlationIdMiddleware } from './common/correlation-id.middleware';
 import { httpMetricsMiddleware } from './common/http-metrics.middleware';
 import { bodyGuard, bodyParserErrors } from './common/body-guard.middleware';
@@ -26,6 +27,8 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   express.use(correlationIdMiddleware);
   express.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   express.use(securityHeadersMiddleware());
+  // Before the body is read: an overloaded gateway refuses at once, for the least work.
+  express.use(admissionMiddleware(config.maxInFlight, app.get<Registry>(METRICS_REGISTRY)));
   express.use(json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   express.use(urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
   express.use(bodyParserErrors);

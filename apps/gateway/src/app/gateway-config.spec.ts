@@ -17,6 +17,7 @@ describe('gateway config', () => {
       rateLimitPerMinute: 6000,
       anonymousRateLimitPerMinute: 600,
       idempotencyTtlHours: 24,
+      maxInFlight: 2000,
       trustProxy: false,
       corsOrigins: [],
     });
@@ -27,6 +28,11 @@ describe('gateway config', () => {
   it('given NODE_ENV=production without GATEWAY_JWT_SECRET, when loaded, then it fails with a clear message', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/GATEWAY_JWT_SECRET is required when NODE_ENV=production/);
+  });
+
+  it('given GATEWAY_MAX_IN_FLIGHT of 0, when loaded, then it is refused', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_MAX_IN_FLIGHT: '0' })).toThrow(ConfigError);
+    expect(loadGatewayConfig({ GATEWAY_MAX_IN_FLIGHT: '50' }).maxInFlight).toBe(50);
   });
 
   it('given a short GATEWAY_JWT_SECRET, when loaded, then it is refused', () => {

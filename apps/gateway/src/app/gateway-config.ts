@@ -33,6 +33,8 @@ export interface GatewayConfig extends CommonConfig {
   anonymousRateLimitPerMinute: number;
   idempotencyTtlHours: number;
   idempotencyPurgeIntervalMs: number;
+  /** Requests one instance works on at once; beyond it, 503 OVERLOADED at once (health and metrics exempt). */
+  maxInFlight: number;
 }
 
 export const DEFAULT_CLIENTS_FILE = 'deploy/local/clients.json';
@@ -106,6 +108,7 @@ export function readGatewayConfig(r: EnvReader): GatewayConfig {
     anonymousRateLimitPerMinute: r.int('GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 1_000_000 }),
     idempotencyTtlHours: r.int('GATEWAY_IDEMPOTENCY_TTL_HOURS', 24, { min: 24, max: 168 }),
     idempotencyPurgeIntervalMs: r.int('GATEWAY_IDEMPOTENCY_PURGE_INTERVAL_MS', 600_000, { min: 1000, max: 86_400_000 }),
+    maxInFlight: r.int('GATEWAY_MAX_IN_FLIGHT', 2000, { min: 1, max: 1_000_000 }),
   };
 }
 
