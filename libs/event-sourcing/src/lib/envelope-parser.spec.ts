@@ -23,6 +23,12 @@ describe('parseEnvelope', () => {
     expect(parseEnvelope(Buffer.from(JSON.stringify(envelope)), { checkHash: true })).toEqual({ ok: true, envelope });
   });
 
+  it('given checkHash as a function, when the content was altered, then only the envelopes it picks are refused', () => {
+    const altered = JSON.stringify({ ...envelope, data: { applicantId: '001090000002' } });
+    expect(parseEnvelope(altered, { checkHash: (e) => e.type !== envelope.type })).toMatchObject({ ok: true });
+    expect(parseEnvelope(altered, { checkHash: (e) => e.type === envelope.type })).toEqual({ ok: false, error: `hash does not match the content of event ${envelope.eventId}` });
+  });
+
   it.each([
     ['not JSON', 'not json {'],
     ['a JSON array', '[]'],

@@ -12,9 +12,10 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 /**
  * Parses and checks a Kafka message value against the envelope of CONTRACT.md §3: what crosses
  * Kafka is validated at the consumer (DESIGN.md rule 3). With `checkHash` the content must also
- * match its hash, so a message altered on the way is refused like a malformed one.
+ * match its hash, so a message altered on the way is refused like a malformed one; given as a
+ * function, only the envelopes it picks are hashed (a consumer skips the types it ignores).
  */
-export function parseEnvelope(raw: Buffer | string | null | undefined, options: { checkHash?: boolean } = {}): ParseResult {
+export function parseEnvelope(raw: Buffer | string | null | undefined, options: { checkHash?: boolean | ((envelope: EventEnvelope) => boolean) } = {}): ParseResult {
   if (raw === null || raw === undefined) return { ok: false, error: 'empty message value' };
   let value: unknown;
   try {
@@ -51,7 +52,8 @@ export function parseEnvelope(raw: Buffer | string | null | undefined, options: 
   if (typeof v['hash'] !== 'string' || !HASH.test(v['hash'])) problems.push('hash must be 64 hex digits');
   if (problems.length > 0) return { ok: false, error: `not an event envelope: ${problems.join('; ')}` };
   const envelope = value as EventEnvelope;
-  if (options.checkHash && hashEnvelope(envelope) !== envelope.hash) {
+  const checkHash = typeof options.checkHash === 'function' ? options.checkHash(envelope) : options.checkHash;
+  if (checkHash && hashEnvelope(envelope) !== envelope.hash) {
     return { ok: false, error: `hash does not match the content of event ${envelope.eventId}` };
   }
   return { ok: true, envelope };

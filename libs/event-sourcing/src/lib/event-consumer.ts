@@ -5,7 +5,6 @@ import { HEADERS, topicNames, type DomainEvent, type EventEnvelope } from '@d06/
 import { systemClock, type Clock } from './clock';
 import { errorMessage, EventSourcingError } from './errors';
 import { parseEnvelope } from './envelope-parser';
-import { hashEnvelope } from './hash-chain';
 import type { DataOf, Declared, TypeOf } from './projection';
 import { stderrLogger, type Logger } from './logger';
 import { backoffDelay, sleep } from './signal';
@@ -288,15 +287,12 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
 
   /** Parse, validate, look up the handler: everything that needs no retry to decide. */
   private check(value: string | null): Checked {
-    const parsed = parseEnvelope(value);
-    if (!parsed.ok) return parsed;
     // An event this consumer has no use for is acknowledged unread, so its content's hash is not
     // worth a SHA-256 (identity reads every residence event for the few approvals among them).
-    const type = parsed.envelope.type;
-    if (!this.handlers.has(type) && this.ignored.has(type)) return { ok: true, envelope: parsed.envelope, handler: undefined };
-    if ((this.options.checkHash ?? true) && hashEnvelope(parsed.envelope) !== parsed.envelope.hash) {
-      return { ok: false, error: `hash does not match the content of event ${parsed.envelope.eventId}` };
-    }
+    const ignoredType = (type: string) => !this.handlers.has(type) && this.ignored.has(type);
+    const parsed = parseEnvelope(value, { checkHash: (e) => (this.options.checkHash ?? true) && !ignoredType(e.type) });
+    if (!parsed.ok) return parsed;
+    if (ignoredType(parsed.envelope.type)) return { ok: true, envelope: parsed.envelope, handler: undefined };
     let envelope: EventEnvelope;
     try {
       envelope = this.upcasters.upcast(parsed.envelope);

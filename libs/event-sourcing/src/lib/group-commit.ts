@@ -151,3 +151,11 @@ export function batchedReads<K, V>(readMany: (keys: readonly K[]) => Promise<rea
   });
   return (key) => batcher.submit({ id: next++, key });
 }
+
+/** batchedReads over a query that answers the keys it found as a map: null for a key not found. */
+export function batchedLookups<K, V>(findMany: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, options: BatchedReadOptions<K> = {}): (key: K) => Promise<V | null> {
+  return batchedReads(async (keys: readonly K[]) => {
+    const found = await findMany(keys);
+    return keys.map((k) => found.get(k) ?? null);
+  }, options);
+}

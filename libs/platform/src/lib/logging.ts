@@ -50,8 +50,6 @@ export interface AccessLogOptions {
   ignore?: (req: IncomingMessage) => boolean;
   /** The request's `id` (`req.id`, in the line's `req`); a counter by default. */
   genReqId?: (req: IncomingMessage) => string;
-  /** The line's level; by default `error` for a 5xx or an error, `info` otherwise. */
-  customLogLevel?: (req: IncomingMessage, res: ServerResponse, err?: Error) => PinoLevel;
   /** Extra fields of the line. */
   customProps?: (req: IncomingMessage) => Record<string, unknown>;
 }
@@ -75,7 +73,8 @@ export function accessLogMiddleware(logger: Pino, options: AccessLogOptions = {}
     const write = (aborted: boolean): void => {
       const err = (res as ServerResponse & { err?: Error }).err;
       const failed = err !== undefined || res.statusCode >= 500;
-      const level = aborted ? 'warn' : (options.customLogLevel?.(req, res, err) ?? (failed ? 'error' : 'info'));
+      // `error` for a 5xx or an error, `warn` for a client gone before its answer, `info` otherwise.
+      const level = aborted ? 'warn' : failed ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const fields: Record<string, unknown> = { ...options.customProps?.(req), req, res, responseTime: Date.now() - started };
       if (err) fields['err'] = err;

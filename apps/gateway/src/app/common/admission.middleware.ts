@@ -1,12 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { isProbe } from '@d06/platform';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem';
 import { problemForRequest } from './problem.filter';
 
 /** Seconds an overloaded gateway asks a client to wait. */
 export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
-
-const EXEMPT = new Set(['/health', '/metrics']);
 
 /**
  * At most `limit` requests at once per gateway instance; the next one gets 503 OVERLOADED with
@@ -20,7 +19,7 @@ export function admissionMiddleware(limit: number, registry: Registry) {
   new Gauge({ name: 'gateway_http_in_flight', help: 'HTTP requests the gateway is working on', registers: [registry], collect() { this.set(inFlight); } });
   const refused = new Counter({ name: 'gateway_overload_refusals_total', help: 'Requests answered 503 OVERLOADED because the gateway was at GATEWAY_MAX_IN_FLIGHT', registers: [registry] });
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (EXEMPT.has(req.path)) return next();
+    if (isProbe(req)) return next();
     if (inFlight >= limit) {
       refused.inc();
       const body = problemForRequest(problem(503, 'OVERLOADED', 'The gateway is at its limit of requests in progress; retry later.'), req);

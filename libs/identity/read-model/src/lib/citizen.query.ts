@@ -1,5 +1,5 @@
 import type { Address, CitizenGender, CitizenRegisteredData, CitizenView } from '@d06/contracts';
-import { batchedReads, queryPrepared, type RecordedEvent } from '@d06/event-sourcing';
+import { batchedLookups, queryPrepared, type BatchedReadOptions, type RecordedEvent } from '@d06/event-sourcing';
 import { isoInstantSql, type SqlTarget } from './sql-target';
 
 interface CitizenViewRow {
@@ -94,14 +94,8 @@ export async function findCitizenForVerification(target: SqlTarget, personalId: 
 
 /**
  * findCitizenForVerification for concurrent requests: lookups made while earlier ones are on
- * their way go to Postgres together, one query for the lot (batchedReads).
+ * their way go to Postgres together, one query for the lot (batchedLookups).
  */
-export function verificationReader(target: SqlTarget, options: { maxInFlight?: number; maxBatch?: number } = {}): (personalId: string) => Promise<CitizenVerificationRecord | null> {
-  return batchedReads(
-    async (ids: readonly string[]) => {
-      const found = await findCitizensForVerification(target, ids);
-      return ids.map((id) => found.get(id) ?? null);
-    },
-    { maxInFlight: options.maxInFlight, maxSize: options.maxBatch },
-  );
+export function verificationReader(target: SqlTarget, options: BatchedReadOptions<string> = {}): (personalId: string) => Promise<CitizenVerificationRecord | null> {
+  return batchedLookups((ids: readonly string[]) => findCitizensForVerification(target, ids), options);
 }

@@ -1,5 +1,5 @@
 import type { Address } from '@d06/contracts';
-import { batchedReads, queryPrepared } from '@d06/event-sourcing';
+import { batchedLookups, queryPrepared, type BatchedReadOptions } from '@d06/event-sourcing';
 import type { SqlTarget } from './sql';
 
 /** What the residence service knows of a citizen (the dossier rules' view of the applicant). */
@@ -45,14 +45,8 @@ export async function findKnownCitizen(target: SqlTarget, personalId: string): P
 
 /**
  * findKnownCitizen for concurrent commands: lookups made while earlier ones are on their way go
- * to Postgres together, one query for the lot (batchedReads).
+ * to Postgres together, one query for the lot (batchedLookups).
  */
-export function knownCitizenReader(target: SqlTarget, options: { maxInFlight?: number; maxBatch?: number } = {}): (personalId: string) => Promise<KnownCitizen | null> {
-  return batchedReads(
-    async (ids: readonly string[]) => {
-      const found = await findKnownCitizens(target, ids);
-      return ids.map((id) => found.get(id) ?? null);
-    },
-    { maxInFlight: options.maxInFlight, maxSize: options.maxBatch },
-  );
+export function knownCitizenReader(target: SqlTarget, options: BatchedReadOptions<string> = {}): (personalId: string) => Promise<KnownCitizen | null> {
+  return batchedLookups((ids: readonly string[]) => findKnownCitizens(target, ids), options);
 }
