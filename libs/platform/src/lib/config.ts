@@ -117,6 +117,8 @@ export interface ServiceConfig extends CommonConfig {
   /** Requests a service works on at once (same-aggregate requests stay in order). */
   rpcMaxInFlight: number;
   dbPoolSize: number;
+  /** How long the broker may hold a consumer's fetch to gather events (0: answer at the first). */
+  consumerFetchWindowMs: number;
 }
 
 export const SERVICE_DEFAULT_PORTS = { identity: 3101, residence: 3102, lodging: 3103 } as const;
@@ -133,5 +135,8 @@ export function readServiceConfig(r: EnvReader, service: keyof typeof SERVICE_DE
     rpcMaxInFlight: r.int('D06_RPC_MAX_IN_FLIGHT', 256, { min: 1, max: 4096 }),
     // Four apps and their test stacks share one server's 100 connections on small machines.
     dbPoolSize: r.int('D06_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
+    // Off by default: on small machines the idle polls cost what the batching saves (see
+    // EventConsumerOptions.fetchWindowMs); a knob for loads where the events trickle in.
+    consumerFetchWindowMs: r.int('D06_CONSUMER_FETCH_WINDOW_MS', 0, { min: 0, max: 1000 }),
   };
 }

@@ -47,6 +47,7 @@ export interface EventSourcingRuntimeOptions {
   registry: Registry;
   declaration: EventSourcingDeclaration;
   consumerConcurrency: number;
+  consumerFetchWindowMs?: number;
 }
 
 /**
@@ -125,6 +126,7 @@ export class EventSourcingRuntime {
         ignoreTypes: decl.ignoreTypes,
         upcasters: declaration.upcasters,
         partitionsConsumedConcurrently: this.options.consumerConcurrency,
+        fetchWindowMs: this.options.consumerFetchWindowMs,
         registry,
         logger,
         clock,

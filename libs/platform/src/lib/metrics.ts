@@ -4,7 +4,9 @@ import { collectDefaultMetrics, Histogram, Registry, type HistogramConfiguration
 export function createMetricsRegistry(app: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ app });
-  collectDefaultMetrics({ register: registry });
+  // The event-loop lag histogram samples on a timer: at prom-client's 10 ms an idle process woke
+  // 100 times a second for it, each wake-up ~0.3 ms of CPU on the VMs measured (bench/machine).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   return registry;
 }
 

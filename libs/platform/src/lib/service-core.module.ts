@@ -25,7 +25,7 @@ import { EventSourcingRuntime, type EventSourcingDeclaration } from './event-sou
 
 export interface ServiceCoreOptions<C extends CommonConfig> {
   service: ServiceName;
-  config: C & { database: string; rpcConcurrency: number; rpcMaxInFlight: number; dbPoolSize: number };
+  config: C & { database: string; rpcConcurrency: number; rpcMaxInFlight: number; dbPoolSize: number; consumerFetchWindowMs: number };
   /** The service's read-model migrations (the event store's own schema is added here). */
   migrations: ManagedDataSourceOptions['migrations'];
   eventSourcing: EventSourcingDeclaration;
@@ -128,6 +128,7 @@ export class ServiceCoreModule {
       registry,
       declaration: options.eventSourcing,
       consumerConcurrency: config.rpcConcurrency,
+      consumerFetchWindowMs: config.consumerFetchWindowMs,
     });
     // Sampled at scrape time by the gauges' own collect(), so a scrape shows the links as they
     // are now (a separate collecting gauge would run after these were already written out).
