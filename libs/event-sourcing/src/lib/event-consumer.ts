@@ -125,6 +125,8 @@ interface PartitionWork {
   work: { envelope: EventEnvelope; handler: ConsumerHandler }[];
 }
 
+const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
 type Checked = { ok: true; envelope: EventEnvelope; handler: ConsumerHandler | undefined } | { ok: false; error: string };
 
 function headersToRecord(headers: IHeaders | undefined): Record<string, string> {
@@ -206,6 +208,7 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const fetchWindowMs = this.options.fetchWindowMs ?? 0;
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -216,7 +219,7 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
       // With a window, the broker answers when it has 1 MiB or the window is over: under a steady
       // trickle of events a fetch brings all of the window's, not one. Without, it answers as soon
       // as one event is there, and 500 ms bounds only the polling of an idle consumer.
-      ...(this.fetchWindowMs > 0 ? { minBytes: 1 << 20, maxWaitTimeInMs: this.fetchWindowMs } : { maxWaitTimeInMs: 500 }),
+      ...(fetchWindowMs > 0 ? { minBytes: 1 << 20, maxWaitTimeInMs: fetchWindowMs } : { maxWaitTimeInMs: 500 }),
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -224,20 +227,16 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
     await consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       // Offsets move only past what was handled: a batch cut short by a stop or a rebalance
-      // must not be marked done. They are committed by commitSoon, not after every batch.
+      // must not be marked done. They are committed by a timer (see `handled`), not after every batch.
       eachBatchAutoResolve: false,
       autoCommit: false,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
 
-  private get fetchWindowMs(): number {
-    return this.options.fetchWindowMs ?? 0;
-  }
-
   /** Marks a message handled: its offset is committed within commitIntervalMs. */
   private handled(topic: string, partition: number, offset: string): void {
-    this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.uncommitted.set(partitionKey(topic, partition), { topic, partition, offset: (BigInt(offset) + 1n).toString() });
     if (this.commitTimer || !this.running) return;
     this.commitTimer = setTimeout(() => {
       this.commitTimer = undefined;
@@ -258,7 +257,7 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
         // A rebalance or a broker restart: what was handled is handled (processed_events); the
         // worst case is a redelivery, so keep the offsets for the next commit unless newer came.
         for (const o of offsets) {
-          const key = `${o.topic}:${o.partition}`;
+          const key = partitionKey(o.topic, o.partition);
           if (!this.uncommitted.has(key)) this.uncommitted.set(key, o);
         }
         this.logger.warn('offset commit failed; retried with the next one', { consumer: this.name, error: errorMessage(err) });
@@ -306,11 +305,9 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
       work.push({ envelope: checked.envelope, handler: checked.handler });
     }
     const handled = work.filter((w): w is { envelope: EventEnvelope; handler: ConsumerHandler } => w.handler !== undefined);
-    const ids = handled.map((w) => w.envelope.eventId);
-    if (new Set(ids).size !== ids.length) return false;
     let claimed: Set<string>;
     try {
-      claimed = handled.length === 0 ? new Set() : await this.group.submit({ partitionKey: `${topic}:${partition}`, work: handled });
+      claimed = handled.length === 0 ? new Set() : await this.group.submit({ partitionKey: partitionKey(topic, partition), work: handled });
     } catch {
       // The one-by-one path finds the culprit, waits out a database outage, and logs either.
       return false;
@@ -322,25 +319,26 @@ export class EventConsumer<E extends DomainEvent = DomainEvent> {
     return true;
   }
 
-  /** Several partitions' batches in one transaction; the same event twice in them is left to runOne. */
+  /** Several partitions' batches in one transaction. */
   private async applyGroup(items: readonly PartitionWork[]): Promise<Set<string>[]> {
-    const work = items.flatMap((i) => i.work);
-    if (new Set(work.map((w) => w.envelope.eventId.toLowerCase())).size !== work.length) {
-      throw new Error('one event in two batches');
-    }
-    const claimed = await this.applyAll(work);
+    const claimed = await this.applyAll(items.flatMap((i) => i.work));
     return items.map(() => claimed);
   }
 
   /**
    * One transaction: claim the events' ids for this consumer in processed_events, then run the
    * handlers of the events not seen before, in order. Returns the ids claimed (lower case): an
-   * id already there is a redelivery and changes nothing.
+   * id already there is a redelivery and changes nothing. One event twice in `work` is refused
+   * before anything runs: the insert would claim it once and its handler would run twice (the
+   * callers fall back to one message at a time).
    */
   private async applyAll(
     work: readonly { envelope: EventEnvelope; handler: ConsumerHandler }[],
     alsoInTransaction?: (manager: EntityManager) => Promise<void>,
   ): Promise<Set<string>> {
+    if (new Set(work.map((w) => w.envelope.eventId.toLowerCase())).size !== work.length) {
+      throw new Error('one event twice in one transaction');
+    }
     return this.options.dataSource.transaction(async (manager) => {
       const rows = await queryRows<{ event_id: string }>(
         manager,
