@@ -9,7 +9,7 @@ export type FloorMode = 'verify' | 'notice';
  * stack's prefix (removed with the stack's), its tables (notice mode) in `service`'s database.
  * Resolves with the front's URL once both processes are up.
  */
-export async function startFloor(stack: TestStack, options: { mode: FloorMode; service: keyof TestStack['databases']; partitions: number }): Promise<{ url: string; stop(): void }> {
+export async function startFloor(stack: TestStack, options: { mode: FloorMode; service: keyof TestStack['databases']; partitions: number }): Promise<{ url: string; pids: { front: number; responder: number }; stop(): void }> {
   const prefix = `${stack.prefix}floor.`;
   const admin = testKafka(stack.infra, `bench-floor-${options.mode}`).admin();
   await admin.connect();
@@ -39,7 +39,7 @@ export async function startFloor(stack: TestStack, options: { mode: FloorMode; s
         child.once('exit', (code) => reject(new Error(`floor ${name} exited with ${code}`)));
       });
     const [port] = await Promise.all([ready(front, 'front'), ready(responder, 'responder')]);
-    return { url: `http://127.0.0.1:${port}/${options.mode}`, stop };
+    return { url: `http://127.0.0.1:${port}/${options.mode}`, pids: { front: front.pid ?? 0, responder: responder.pid ?? 0 }, stop };
   } catch (err) {
     stop();
     throw err;

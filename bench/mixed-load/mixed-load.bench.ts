@@ -7,6 +7,11 @@
  * submission, 15 % decision (approval) of an earlier submission. Every request carries its own
  * Idempotency-Key. Open loop: requests are issued on a fixed schedule whatever the answers do;
  * when more than MAX_IN_FLIGHT are outstanding the schedule sheds (counted): that is saturation.
+ * And beside them, in the same run, the floor of the architecture (bench/floor/kafka-floor.ts,
+ * notice mode): an HTTP front and a responder with no code of ours beyond one Kafka request/reply
+ * hop, one fsync'd append and one published event per request. Every request of the mix does at
+ * least that on the platform, so the floor's figures at a rate bound what any code on this
+ * architecture can reach on this machine at that rate. It gets a 1-guest notice for every request.
  * Per step: achieved 2xx/s, p50/p99 latency, non-2xx, shed; for the platform also the event
  * propagation lag (an approval's 200 -> the identity read model shows the new address, measured by
  * a sampler that submits and approves its own dossiers under the load) and each process's CPU
@@ -15,7 +20,8 @@
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/mixed-load/mixed-load.bench.ts
  *   MIXED_RATES=100,200,400,600,900,1200   MIXED_SECONDS=20   BENCH_QUICK=1 (5 s per step)
  *   MIXED_REPLICAS=1,2           one platform run per entry, with that many instances of each app
- *                                (the baseline runs beside the first)
+ *                                (the baseline and the floor run beside the first)
+ *   MIXED_FLOOR=0                leaves the floor out
  *   DATABASE_URL, KAFKA_BROKERS: as for the tests (npm run bench sets them)
  * Always starts a stack of its own (startTestStack: rate limit lifted, 12 partitions, logs at warn)
  * so that it can find its processes; GATEWAY_URL from bench/run.mjs is ignored.
@@ -29,6 +35,7 @@ import { Client } from 'pg';
 import { listWards } from '@d06/reference-data';
 import { databaseUrlFor, freePort, startTestStack, uniqueName } from '@d06/testing';
 import { CLK_TCK, cpuTicks, rssMiB } from '../common/proc-stats';
+import { startFloor } from '../floor/start-floor';
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -41,6 +48,7 @@ const MAX_IN_FLIGHT = Number(process.env['MIXED_MAX_IN_FLIGHT'] ?? 256);
 // Partitions per topic: consumer groups spread over them; every fetch names each one.
 const PARTITIONS = Number(process.env['MIXED_PARTITIONS'] ?? 12);
 const REPLICAS = (process.env['MIXED_REPLICAS'] ?? '1,2').split(',').map(Number);
+const WITH_FLOOR = process.env['MIXED_FLOOR'] !== '0';
 const TIMEOUT_MS = 10_000;
 const WARDS = listWards('01').map((w) => w.code).slice(1, 30);
 const HOME = { provinceCode: '01', wardCode: listWards('01')[0].code, detail: 'Số 1' };
@@ -53,9 +61,11 @@ const newPersonalId = () => `001090${String(++idSerial % 1_000_000).padStart(6, 
 const localInstant = (offsetMs: number) => `${new Date(Date.now() + offsetMs + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
 
 interface Target {
-  name: string; // 'baseline', 'platform' or 'platform x2'
+  name: string; // 'baseline', 'floor', 'platform' or 'platform x2'
   bases: string[]; // .../api/v1 of each gateway instance: requests go round robin, as behind a load balancer
   headers: Record<string, Record<string, string>>; // per client
+  /** the floor: every request is a 1-guest notice to its one endpoint */
+  floor?: true;
 }
 
 let roundRobin = 0;
@@ -109,6 +119,9 @@ const tagged = (kind: Kind, p: Promise<{ status: number; ms: number }>) => p.the
 /** One request of the mix; returns its kind, status and latency. */
 function oneRequest(t: Target, w: World, i: number): Promise<{ status: number; ms: number; kind: Kind }> {
   const roll = (i * 7919) % 100; // deterministic, well spread
+  if (t.floor) {
+    return tagged('notice', post(t, 'portal', '', { establishmentId: pick(w.establishments), arrivalAt: localInstant(-20 * 60_000), room: String(i % 300), guests: [{ personalId: pick(w.citizens) }] }));
+  }
   if (roll < 40) {
     return tagged('notice', post(t, 'portal', '/lodging/notices', { establishmentId: pick(w.establishments), arrivalAt: localInstant(-20 * 60_000), room: String(i % 300), guests: [{ personalId: pick(w.citizens) }] }));
   }
@@ -345,8 +358,10 @@ function lagSampler(identityDb: Client, t: Target, applicants: string[]): () => 
 }
 
 // ---------------------------------------------------------------- output
+const FLOOR_PROCESSES = ['floor front', 'floor responder'];
+
 function table(steps: Step[]): string {
-  const head = ['target', 'offered/s', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'shed', 'lag p50/p99 ms', 'CPU % (gw/id/res/lod, all instances)', 'peak RSS MiB (gw/id/res/lod, largest instance)', 'load avg'];
+  const head = ['target', 'offered/s', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'shed', 'lag p50/p99 ms', 'CPU % (gw/id/res/lod, all instances; floor: front/responder)', 'peak RSS MiB (gw/id/res/lod, largest instance)', 'load avg'];
   const apps = ['gateway', 'identity-service', 'residence-service', 'lodging-service'];
   const lines = steps.map((s) => [
     s.target,
@@ -357,8 +372,9 @@ function table(steps: Step[]): string {
     String(Object.values(s.non2xx).reduce((a, b) => a + b, 0)),
     String(s.shed),
     s.lagP50Ms === null ? '-' : `${s.lagP50Ms}/${s.lagP99Ms}`,
-    s.target !== 'baseline' ? apps.map((a) => s.processes[a]?.cpuPercent ?? '-').join('/') : String(s.processes['baseline']?.cpuPercent ?? '-'),
-    s.target !== 'baseline' ? apps.map((a) => s.processes[a]?.peakRssMiB ?? '-').join('/') : String(s.processes['baseline']?.peakRssMiB ?? '-'),
+    ...[(f: ProcFigures | undefined) => f?.cpuPercent ?? '-', (f: ProcFigures | undefined) => f?.peakRssMiB ?? '-'].map((figure) =>
+      s.target === 'baseline' ? String(figure(s.processes['baseline'])) : (s.target === 'floor' ? FLOOR_PROCESSES : apps).map((a) => figure(s.processes[a])).join('/'),
+    ),
     String(s.loadAverage),
   ]);
   const md = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -402,14 +418,28 @@ async function main(): Promise<void> {
         await identityDb.connect();
         const pids = stackPids(stack.prefix.slice(0, -1));
         log(`processes: ${JSON.stringify(pids)}`);
-        for (const rate of RATES) {
-          log(`${name} at ${rate}/s (after ${await settle(pids)} s for the stack to go quiet)`);
-          steps.push(logStep(await step(platform, pw, rate, pids, lagSampler(identityDb, platform, lagApplicants))));
-          // The baseline once, beside the first platform run, at the same rates.
-          if (run === 0) {
-            log(`baseline at ${rate}/s (after ${await settle(pids)} s for the platform to go quiet)`);
-            steps.push(logStep(await step(plain, bw, rate, { baseline: [baseline.child.pid!] })));
+        // The floor beside the first run, on this stack's Kafka topics prefix and its lodging database.
+        const floor = run === 0 && WITH_FLOOR ? await startFloor(stack, { mode: 'notice', service: 'lodging-service', partitions: PARTITIONS }) : undefined;
+        const floorTarget: Target | undefined = floor && { name: 'floor', bases: [floor.url], headers: { portal: {}, officer: {} }, floor: true };
+        const floorPids = floor && { 'floor front': [floor.pids.front], 'floor responder': [floor.pids.responder], 'kafka (shared)': pids['kafka (shared)'] ?? [] };
+        if (floor) log(`floor: ${floor.url} ${JSON.stringify(floorPids)}`);
+        const quiet = { ...pids, ...floorPids };
+        try {
+          for (const rate of RATES) {
+            log(`${name} at ${rate}/s (after ${await settle(quiet)} s for the stack to go quiet)`);
+            steps.push(logStep(await step(platform, pw, rate, pids, lagSampler(identityDb, platform, lagApplicants))));
+            // The baseline and the floor once, beside the first platform run, at the same rates.
+            if (run === 0) {
+              log(`baseline at ${rate}/s (after ${await settle(quiet)} s for the platform to go quiet)`);
+              steps.push(logStep(await step(plain, bw, rate, { baseline: [baseline.child.pid!] })));
+            }
+            if (floorTarget && floorPids) {
+              log(`floor at ${rate}/s (after ${await settle(quiet)} s for the rest to go quiet)`);
+              steps.push(logStep(await step(floorTarget, pw, rate, floorPids)));
+            }
           }
+        } finally {
+          floor?.stop();
         }
         await identityDb.end();
       } finally {
@@ -421,18 +451,23 @@ async function main(): Promise<void> {
   }
   const best = (name: string) => Math.max(...steps.filter((s) => s.target === name).map((s) => s.throughput));
   const ratio = Math.round((best('platform') / best('baseline')) * 100) / 100;
+  const floorSteps = steps.filter((s) => s.target === 'floor');
+  const ofFloor = floorSteps.length ? Math.round((best('platform') / best('floor')) * 100) / 100 : null;
   const scaleOut = Object.fromEntries(
     REPLICAS.filter((r) => r > 1).map((r) => [`x${r}`, Math.round((best(`platform x${r}`) / best('platform')) * 100) / 100]),
   );
   const md = table(steps);
   console.log(`\n${md}\n`);
   log(`best 2xx/s: platform ${best('platform')}, baseline ${best('baseline')}; ratio ${ratio}`);
+  if (floorSteps.length) {
+    log(`floor: best ${best('floor')} 2xx/s (platform ${ofFloor} of it); p99 ${floorSteps.map((s) => `${s.p99Ms} ms at ${s.rate}/s`).join(', ')}`);
+  }
   for (const [k, v] of Object.entries(scaleOut)) log(`scale-out ${k}: best 2xx/s ${v} times one instance each`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
     path.join(ROOT, 'bench/results/mixed-load.json'),
-    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, replicas: REPLICAS, scaleOut, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
+    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, replicas: REPLICAS, scaleOut, ofFloor, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
   );
   log('wrote bench/results/mixed-load.json');
 }
