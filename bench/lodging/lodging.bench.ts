@@ -29,6 +29,7 @@ import { listWards } from '@d06/reference-data';
 import { startTestStack, type TestStack } from '@d06/testing';
 import { startFloor } from '../floor/start-floor';
 import { openLoop } from '../common/open-loop';
+import { settle, stackPids } from '../common/stack-processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -38,6 +39,7 @@ const ESTABLISHMENTS = 48;
 const PARTITIONS = Number(process.env['LODGING_BENCH_PARTITIONS'] ?? 12);
 const ONLY = process.env['LODGING_BENCH_ONLY'] === undefined ? undefined : new RegExp(process.env['LODGING_BENCH_ONLY']);
 const TARGET_RATE = 1000;
+/** On a stack that is not its own (no processes to watch), the pause before each measured run. */
 const SETTLE_MS = 2000;
 const TARGET = { noticesPerSecond: 1000, p99Ms: 100, guestsPerSecond: 20_000 };
 
@@ -241,11 +243,21 @@ async function main(): Promise<void> {
     const auth = `Bearer ${await token(base)}`;
     const ids = await establishments(base, auth);
     const rows: Row[] = [];
-    const measure = async (scenario: Scenario, url: string, withService: boolean): Promise<Row> => {
-      console.log(`[lodging] ${scenario.name}: warm-up ${WARMUP_SECONDS} s, then ${SECONDS} s with ${scenario.connections} connections`);
+    // The processes to watch go quiet: the stack's own, or none on a stack that is not ours.
+    const appPids = stack ? stackPids(stack.prefix.slice(0, -1)) : undefined;
+    const quiet = async (pids: Record<string, number[]> | undefined): Promise<string> => {
+      if (!pids) {
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        return `${SETTLE_MS / 1000} s pause`;
+      }
+      return `${await settle(pids)} s to go quiet`;
+    };
+    const measure = async (scenario: Scenario, url: string, withService: boolean, pids = appPids): Promise<Row> => {
+      // Each run starts on a quiet stack, not on the backlog that the run before it (the previous
+      // scenario, or this one's warm-up) left queued in the consumers, relays and the sealer.
+      console.log(`[lodging] ${scenario.name}: after ${await quiet(pids)}, warm-up ${WARMUP_SECONDS} s, then ${SECONDS} s with ${scenario.connections} connections`);
       await run(url, auth, ids, scenario, WARMUP_SECONDS);
-      // The measured run starts on a quiet stack, not on what the warm-up left queued.
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      console.log(`[lodging] ${scenario.name}: measured run after ${await quiet(pids)}`);
       const loadAverageBefore = os.loadavg()[0];
       const before = withService ? await handlerTotals(serviceUrl) : null;
       const r = await run(url, auth, ids, scenario, SECONDS);
@@ -289,7 +301,7 @@ async function main(): Promise<void> {
       const floor = await startFloor(stack, { mode: 'notice', service: 'lodging-service', partitions: PARTITIONS });
       try {
         for (const scenario of floorScenarios) {
-          const row = await measure(scenario, floor.url, false);
+          const row = await measure(scenario, floor.url, false, { ...appPids, 'floor front': [floor.pids.front], 'floor responder': [floor.pids.responder] });
           rows.push(row);
           if (scenario.name === 'floor: notice, 1 guest') floorRow = row;
         }

@@ -22,19 +22,21 @@
  *   MIXED_REPLICAS=1,2           one platform run per entry, with that many instances of each app
  *                                (the baseline and the floor run beside the first)
  *   MIXED_FLOOR=0                leaves the floor out
+ *   MIXED_WARMUP_SECONDS=10      an unmeasured step at the first rate before each target's first (0: none)
  *   DATABASE_URL, KAFKA_BROKERS: as for the tests (npm run bench sets them)
  * Always starts a stack of its own (startTestStack: rate limit lifted, 12 partitions, logs at warn)
  * so that it can find its processes; GATEWAY_URL from bench/run.mjs is ignored.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { listWards } from '@d06/reference-data';
 import { databaseUrlFor, freePort, startTestStack, uniqueName } from '@d06/testing';
 import { CLK_TCK, cpuTicks, rssMiB } from '../common/proc-stats';
+import { settle, stackPids } from '../common/stack-processes';
 import { startFloor } from '../floor/start-floor';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,6 +45,10 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 // ceiling too (on a quick VM it kept up with 900/s and saturated at ~1,200/s).
 const RATES = (process.env['MIXED_RATES'] ?? '100,200,400,600,900,1200').split(',').map(Number);
 const SECONDS = Number(process.env['MIXED_SECONDS'] ?? (QUICK ? 5 : 20));
+// Freshly started processes run their first thousands of requests unoptimised (V8 compiles hot
+// code as it goes): without a warm-up the first measured step, at the lowest rate, measured
+// start-up more than the rate (session 11: platform p50 943 ms at 100/s first, 648 ms at 200/s next).
+const WARMUP_SECONDS = Number(process.env['MIXED_WARMUP_SECONDS'] ?? (QUICK ? 2 : 10));
 const MAX_IN_FLIGHT = Number(process.env['MIXED_MAX_IN_FLIGHT'] ?? 256);
 // Instances of each app, one platform run per entry (issue 9: scale-out on Kafka partitions).
 // Partitions per topic: consumer groups spread over them; every fetch names each one.
@@ -141,48 +147,11 @@ function oneRequest(t: Target, w: World, i: number): Promise<{ status: number; m
 }
 
 // ---------------------------------------------------------------- process figures
-/** The stack's app processes (every instance): node processes whose environment carries its instance id. */
-function stackPids(instanceId: string): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      const m = /dist\/apps\/([a-z-]+)\/main\.js/.exec(cmd);
-      if (!m) continue;
-      if (readFileSync(`/proc/${d}/environ`, 'utf8').includes(`D06_INSTANCE_ID=${instanceId}\0`)) (out[m[1]] ??= []).push(Number(d));
-    } catch {
-      // gone or not ours
-    }
-  }
-  const kafkaPidFile = path.join(ROOT, '.data/kafka/kafka.pid');
-  if (existsSync(kafkaPidFile)) out['kafka (shared)'] = [Number(readFileSync(kafkaPidFile, 'utf8').trim())];
-  return out;
-}
-
 interface ProcFigures {
   /** all instances together, in % of one core */
   cpuPercent: number;
   /** the largest instance */
   peakRssMiB: number;
-}
-
-/**
- * Waits until the stack's processes are nearly idle (under 20 % of a core together over a
- * second, or 90 s at most): after an overloaded step the platform drains its backlog (consumers,
- * relays, the sealer) for a while, and the next step, the baseline's included, would share the
- * two cores with it.
- */
-async function settle(pids: Record<string, number[]>): Promise<number> {
-  const started = Date.now();
-  const all = Object.values(pids).flat();
-  const total = () => all.reduce((sum, p) => sum + (cpuTicks(p) || 0), 0);
-  while (Date.now() - started < 90_000) {
-    const before = total();
-    await sleep(1000);
-    if (total() - before < 20) break;
-  }
-  return Math.round((Date.now() - started) / 1000);
 }
 
 // ---------------------------------------------------------------- one step
@@ -208,7 +177,7 @@ interface Step {
 
 const pct = (xs: number[], p: number) => (xs.length ? Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]) : NaN);
 
-async function step(t: Target, w: World, rate: number, pids: Record<string, number[]>, lagSampler?: () => Promise<number | null>): Promise<Step> {
+async function step(t: Target, w: World, rate: number, pids: Record<string, number[]>, lagSampler?: () => Promise<number | null>, stepSeconds = SECONDS): Promise<Step> {
   const latencies: number[] = [];
   const kindLatencies: Record<string, number[]> = {};
   const non2xx: Record<string, number> = {};
@@ -221,7 +190,7 @@ async function step(t: Target, w: World, rate: number, pids: Record<string, numb
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, ticks(p)]));
   const peak: Record<string, number> = {};
   const started = Date.now();
-  const end = started + SECONDS * 1000;
+  const end = started + stepSeconds * 1000;
   const lags: number[] = [];
   let sampling = true;
   const sampler = (async () => {
@@ -425,13 +394,24 @@ async function main(): Promise<void> {
         if (floor) log(`floor: ${floor.url} ${JSON.stringify(floorPids)}`);
         const quiet = { ...pids, ...floorPids };
         try {
+          const baselinePids = { baseline: baseline.child.pid === undefined ? [] : [baseline.child.pid] };
+          if (WARMUP_SECONDS > 0) {
+            // Unmeasured, at the first rate, before each target's first step.
+            const warm = async (label: string, t: Target, w: World, p: Record<string, number[]>) => {
+              log(`warm-up: ${label} at ${RATES[0]}/s for ${WARMUP_SECONDS} s (not measured)`);
+              await step(t, w, RATES[0], p, undefined, WARMUP_SECONDS);
+            };
+            await warm(name, platform, pw, pids);
+            if (run === 0) await warm('baseline', plain, bw, baselinePids);
+            if (floorTarget && floorPids) await warm('floor', floorTarget, pw, floorPids);
+          }
           for (const rate of RATES) {
             log(`${name} at ${rate}/s (after ${await settle(quiet)} s for the stack to go quiet)`);
             steps.push(logStep(await step(platform, pw, rate, pids, lagSampler(identityDb, platform, lagApplicants))));
             // The baseline and the floor once, beside the first platform run, at the same rates.
             if (run === 0) {
               log(`baseline at ${rate}/s (after ${await settle(quiet)} s for the platform to go quiet)`);
-              steps.push(logStep(await step(plain, bw, rate, { baseline: [baseline.child.pid!] })));
+              steps.push(logStep(await step(plain, bw, rate, baselinePids)));
             }
             if (floorTarget && floorPids) {
               log(`floor at ${rate}/s (after ${await settle(quiet)} s for the rest to go quiet)`);
@@ -467,7 +447,7 @@ async function main(): Promise<void> {
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
     path.join(ROOT, 'bench/results/mixed-load.json'),
-    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, replicas: REPLICAS, scaleOut, ofFloor, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
+    JSON.stringify({ benchmark: 'mixed-load', at: new Date().toISOString(), machine, rates: RATES, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, maxInFlight: MAX_IN_FLIGHT, replicas: REPLICAS, scaleOut, ofFloor, mix: { notice: 0.4, registration: 0.25, submission: 0.2, approval: 0.15 }, ratio, markdown: md, steps }, null, 2),
   );
   log('wrote bench/results/mixed-load.json');
 }
