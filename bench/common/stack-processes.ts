@@ -1,6 +1,7 @@
 // Which processes a benchmark's stack runs, and waiting until they are idle (Linux /proc).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sleep } from '@d06/testing';
 import { cpuTicks } from './proc-stats';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -36,7 +37,7 @@ export async function settle(pids: Record<string, number[]>, maxMs = 90_000): Pr
   const total = () => all.reduce((sum, p) => sum + (cpuTicks(p) || 0), 0);
   while (Date.now() - started < maxMs) {
     const before = total();
-    await new Promise<void>((r) => setTimeout(r, 1000));
+    await sleep(1000);
     if (total() - before < 20) break;
   }
   return Math.round((Date.now() - started) / 1000);

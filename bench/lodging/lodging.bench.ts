@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { listWards } from '@d06/reference-data';
-import { startTestStack, type TestStack } from '@d06/testing';
+import { sleep, startTestStack, type TestStack } from '@d06/testing';
 import { startFloor } from '../floor/start-floor';
 import { openLoop } from '../common/open-loop';
 import { settle, stackPids } from '../common/stack-processes';
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     const appPids = stack ? stackPids(stack.prefix.slice(0, -1)) : undefined;
     const quiet = async (pids: Record<string, number[]> | undefined): Promise<string> => {
       if (!pids) {
-        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        await sleep(SETTLE_MS);
         return `${SETTLE_MS / 1000} s pause`;
       }
       return `${await settle(pids)} s to go quiet`;

@@ -34,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { listWards } from '@d06/reference-data';
-import { databaseUrlFor, freePort, startTestStack, uniqueName } from '@d06/testing';
+import { databaseUrlFor, freePort, sleep, startTestStack, uniqueName } from '@d06/testing';
 import { CLK_TCK, cpuTicks, rssMiB } from '../common/proc-stats';
 import { settle, stackPids } from '../common/stack-processes';
 import { startFloor } from '../floor/start-floor';
@@ -58,7 +58,6 @@ const WITH_FLOOR = process.env['MIXED_FLOOR'] !== '0';
 const TIMEOUT_MS = 10_000;
 const WARDS = listWards('01').map((w) => w.code).slice(1, 30);
 const HOME = { provinceCode: '01', wardCode: listWards('01')[0].code, detail: 'Số 1' };
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)];
 const log = (m: string) => console.log(`[mixed-load] ${m}`);
 
